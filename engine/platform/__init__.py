@@ -1,0 +1,1 @@
+"""The pygame platform layer: the only part of the project that imports pygame."""

@@ -1,0 +1,3 @@
+"""Godot 4's networking classes for Python: StreamPeer, PacketPeer, TCP, UDP, TLS, WebSocket."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Sans-I/O TLS core over pyOpenSSL memory BIOs. Never touches a socket."""

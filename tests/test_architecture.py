@@ -1,0 +1,109 @@
+"""Imports point one way (DEVELOPERS.md, "Architecture"); this test enforces it.
+
+Every module under engine/ and netpeer/ is parsed with ``ast`` (nothing is imported or run)
+and each of its imports is checked against the rules of its layer.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORES = ("netpeer._ws", "netpeer._tls", "netpeer._buffers")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package.pop()
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                names.append(".".join([*base, node.module] if node.module else base))
+            else:
+                names.append(node.module or "")
+    return names
+
+
+def _is(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def _violation(module: str, name: str) -> str | None:
+    """Return why importing ``name`` from ``module`` breaks the layering, or None."""
+    if _is(name, "pygame") and not _is(module, "engine.platform"):
+        return "only engine.platform may import pygame"
+    if _is(module, "engine") and _is(name, "netpeer"):
+        return "engine never imports netpeer"
+    if _is(module, "engine.core") and (_is(name, "engine.scene") or _is(name, "engine.platform")):
+        return "engine.core imports only the standard library and engine.core"
+    if _is(module, "engine.scene") and _is(name, "engine.platform"):
+        return "engine.scene never imports engine.platform"
+    is_core = any(_is(module, core) for core in CORES)
+    if is_core and _is(name, "netpeer") and not any(_is(name, core) for core in CORES):
+        return "netpeer cores never import netpeer shells"
+    if is_core and _is(name, "engine"):
+        return "netpeer cores never import engine"
+    if _is(module, "netpeer") and (_is(name, "engine.scene") or _is(name, "engine.platform")):
+        return "netpeer never imports engine.scene or engine.platform"
+    return None
+
+
+def _sources() -> list[Path]:
+    return sorted(p for pkg in ("engine", "netpeer") for p in (ROOT / pkg).rglob("*.py"))
+
+
+def test_sources_found() -> None:
+    assert len(_sources()) > 5
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_point_one_way(path: Path) -> None:
+    module = _module_name(path)
+    problems = [f"{name}: {why}" for name in _imports(path) if (why := _violation(module, name))]
+    assert not problems, f"{module} breaks the layering: {problems}"
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("engine.core.object", "netpeer.marshalls"),
+        ("engine.scene.node", "pygame"),
+        ("engine.core.error", "engine.scene.node"),
+        ("netpeer._ws.frames", "netpeer.websocket_peer"),
+        ("netpeer._tls.engine", "engine.core.error"),
+        ("netpeer.stream_peer_tcp", "engine.scene.scene_tree"),
+        ("netpeer.websocket_peer", "pygame"),
+    ],
+)
+def test_rules_catch_bad_imports(module: str, name: str) -> None:
+    assert _violation(module, name) is not None
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("engine.platform.main_loop", "pygame"),
+        ("engine.scene.node", "engine.core.object"),
+        ("netpeer._ws.connection", "netpeer._ws.frames"),
+        ("netpeer.websocket_peer", "netpeer._ws.connection"),
+        ("netpeer.marshalls", "engine.core.variant_types"),
+    ],
+)
+def test_rules_allow_good_imports(module: str, name: str) -> None:
+    assert _violation(module, name) is None
