@@ -67,7 +67,7 @@ def _same_variant(got: Any, expected: Any) -> bool:
         return (
             isinstance(got, list)
             and len(got) == len(expected)
-            and all(_same_variant(g, e) for g, e in zip(got, expected))
+            and all(_same_variant(g, e) for g, e in zip(got, expected, strict=True))
         )
     return type(got) is type(expected) and got == expected
 
