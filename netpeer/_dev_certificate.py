@@ -1,0 +1,177 @@
+"""A ready self-signed key and certificate for ``localhost``, for demos and tests.
+
+``localhost_key_and_certificate()`` gives a ``CryptoKey`` and an ``X509Certificate`` valid for
+``localhost``, ``127.0.0.1`` and ``::1`` (SubjectAltNames, so host name checks pass with our
+client, Python's ``ssl`` and browsers alike; the CN is ``localhost`` too for Godot-style
+checks). ``localhost_pem_paths()`` gives the PEM files, for servers that want paths (e.g.
+``ssl.SSLContext.load_cert_chain``). Use the certificate itself as the trusted chain::
+
+    key, cert = localhost_key_and_certificate()
+    server_options = TLSOptions.server(key, cert)
+    client_options = TLSOptions.client(cert)       # connect_to_stream(tcp, "localhost", ...)
+
+The pair is generated on first use (EC P-256, one year) and cached per user in
+``tempfile.gettempdir()/netpeer-dev-cert-<uid>/``; it is never committed anywhere. Files are
+named after the certificate's serial and a ``current`` file (replaced atomically) names the
+pair in use, so concurrent test processes never see a key from one pair and a certificate
+from another. This is a development convenience, not a way to run a public server.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import os
+import tempfile
+import threading
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from netpeer.crypto_key import CryptoKey
+from netpeer.x509_certificate import X509Certificate
+
+HOST_NAMES = ("localhost", "127.0.0.1", "::1")
+_VALID_DAYS = 365
+_RENEW_BEFORE = datetime.timedelta(days=7)
+_lock = threading.Lock()
+_cached: tuple[str, str] | None = None
+
+
+def _user_id() -> str:
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None:
+        return str(getuid())
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:
+        return "user"
+
+
+def cache_directory() -> str:
+    """Where the development pair is kept."""
+    return os.path.join(tempfile.gettempdir(), f"netpeer-dev-cert-{_user_id()}")
+
+
+def _generate() -> tuple[bytes, bytes, str]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    public = key.public_key()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=_VALID_DAYS))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                    x509.IPAddress(ipaddress.ip_address("::1")),
+                ]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=True,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM), f"{cert.serial_number:x}"
+
+
+def _write_atomic(path: str, data: bytes, mode: int) -> None:
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _usable(key_path: str, cert_path: str) -> bool:
+    try:
+        with open(cert_path, "rb") as f:
+            cert = x509.load_pem_x509_certificate(f.read())
+        with open(key_path, "rb") as f:
+            key = serialization.load_pem_private_key(f.read(), None)
+    except (OSError, ValueError):
+        return False
+    if key.public_key() != cert.public_key():
+        return False
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return cert.not_valid_after_utc - now > _RENEW_BEFORE
+
+
+def _paths(directory: str, serial: str) -> tuple[str, str]:
+    return os.path.join(directory, f"{serial}.key"), os.path.join(directory, f"{serial}.crt")
+
+
+def localhost_pem_paths() -> tuple[str, str]:
+    """``(key_path, certificate_path)`` of the cached development pair (made if needed)."""
+    global _cached
+    with _lock:
+        if _cached is not None and _usable(*_cached):
+            return _cached
+        directory = cache_directory()
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        current = os.path.join(directory, "current")
+        try:
+            with open(current, encoding="ascii") as f:
+                serial = f.read().strip()
+        except OSError:
+            serial = ""
+        if serial and _usable(*_paths(directory, serial)):
+            _cached = _paths(directory, serial)
+            return _cached
+        key_pem, cert_pem, serial = _generate()
+        key_path, cert_path = _paths(directory, serial)
+        _write_atomic(key_path, key_pem, 0o600)
+        _write_atomic(cert_path, cert_pem, 0o644)
+        _write_atomic(current, serial.encode("ascii"), 0o644)
+        _cached = (key_path, cert_path)
+        return _cached
+
+
+def localhost_key_and_certificate() -> tuple[CryptoKey, X509Certificate]:
+    """A fresh ``CryptoKey`` and ``X509Certificate`` loaded from the development pair."""
+    key_path, cert_path = localhost_pem_paths()
+    key = CryptoKey()
+    cert = X509Certificate()
+    if key.load(key_path) != 0 or cert.load(cert_path) != 0:
+        raise RuntimeError(f"cannot load the development certificate from {cache_directory()}")
+    return key, cert
