@@ -96,6 +96,7 @@ class TLSEngine:
         self.state = TLSState.HANDSHAKING
         self.failure = ""
         self.peer_closed = False  # the peer sent close_notify
+        self.handshake_done = False
         self._eof = False
         self._plain = bytearray()
         self._out: deque[bytes] = deque()
@@ -246,6 +247,7 @@ class TLSEngine:
             self._fail(self._handshake_failure(e))
             return
         self.state = TLSState.CONNECTED
+        self.handshake_done = True
         self._collect()
         self._decrypt()
 
