@@ -41,7 +41,10 @@ Resolver = Callable[[str, int], list[tuple[Any, ...]]]
 """``getaddrinfo``-like callable: ``(host, family) -> [(family, type, proto, name, addr), ...]``."""
 
 RESOLVER_WORKERS = 4
-"""Threads resolving queued host names concurrently."""
+"""Most threads resolving queued host names at the same time."""
+
+RESOLVER_IDLE_SECONDS = 5.0
+"""A resolver thread with nothing to do for this long exits (a new query starts one again)."""
 
 
 class _SingletonMethod(Generic[_P, _R]):
@@ -109,7 +112,7 @@ class IP(Object):
         self._cache: dict[tuple[int, str], list[IPAddress]] = {}
         self._queue = [_QueueItem() for _ in range(self.RESOLVER_MAX_QUERIES)]
         self._work: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
-        self._workers: list[threading.Thread] = []
+        self._worker_count = 0
         self._tickets = 0
 
     # -- Python-only helpers --------------------------------------------------------------
@@ -179,19 +182,23 @@ class IP(Object):
                 return []
             return list(item.addresses)
 
-    def _start_workers(self) -> None:
-        if self._workers:
+    def _start_worker(self) -> None:
+        """Add a worker if fewer than ``RESOLVER_WORKERS`` run (call with ``_lock`` held)."""
+        if self._worker_count >= RESOLVER_WORKERS:
             return
-        for index in range(RESOLVER_WORKERS):
-            worker = threading.Thread(
-                target=self._work_loop, name=f"netpeer-resolver-{index}", daemon=True
-            )
-            worker.start()
-            self._workers.append(worker)
+        self._worker_count += 1
+        threading.Thread(target=self._work_loop, name="netpeer-resolver", daemon=True).start()
 
     def _work_loop(self) -> None:
         while True:
-            id, ticket = self._work.get()
+            try:
+                id, ticket = self._work.get(timeout=RESOLVER_IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if self._work.empty():  # Nothing was queued meanwhile: retire.
+                        self._worker_count -= 1
+                        return
+                continue
             with self._lock:
                 item = self._queue[id]
                 if item.ticket != ticket or item.status != IP.RESOLVER_STATUS_WAITING:
@@ -245,8 +252,8 @@ class IP(Object):
                 return id
             item.addresses = []
             item.status = IP.RESOLVER_STATUS_WAITING
-            self._start_workers()
             self._work.put((id, item.ticket))
+            self._start_worker()
         return id
 
     @_SingletonMethod
