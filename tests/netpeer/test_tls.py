@@ -1,0 +1,603 @@
+"""StreamPeerTLS: status machine, verification, bad input and the StreamPeer contract, over an
+in-memory pair and over real TCP on loopback."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from conftest import wait_until
+from contracts import STREAM_PEER_CHECKS
+from contracts.memory_pair import memory_stream_pair
+
+from engine.core.error import Error
+from netpeer._dev_certificate import localhost_key_and_certificate
+from netpeer.crypto import Crypto
+from netpeer.crypto_key import CryptoKey
+from netpeer.stream_peer import StreamPeer
+from netpeer.stream_peer_tcp import StreamPeerTCP
+from netpeer.stream_peer_tls import StreamPeerTLS
+from netpeer.tcp_server import TCPServer
+from netpeer.tls_options import TLSOptions
+from netpeer.x509_certificate import X509Certificate
+
+pytestmark = pytest.mark.tls
+
+S = StreamPeerTLS
+LIVE = (S.STATUS_HANDSHAKING, S.STATUS_CONNECTED)
+
+
+@pytest.fixture(scope="module")
+def dev() -> tuple[CryptoKey, X509Certificate]:
+    return localhost_key_and_certificate()
+
+
+@pytest.fixture(scope="module")
+def other_cert() -> X509Certificate:
+    crypto = Crypto()
+    key = crypto.generate_rsa(2048)
+    assert key is not None
+    cert = crypto.generate_self_signed_certificate(key, "CN=localhost")
+    assert cert is not None
+    return cert
+
+
+def _poll(*peers: StreamPeerTLS) -> None:
+    for peer in peers:
+        if peer.get_status() in LIVE:
+            peer.poll()
+
+
+def _settle(pump: Callable[[], None], *peers: StreamPeerTLS, timeout: float = 10.0) -> None:
+    wait_until(
+        lambda: all(p.get_status() not in (S.STATUS_HANDSHAKING,) for p in peers),
+        timeout,
+        pump,
+        "handshakes to finish",
+    )
+
+
+# -- in-memory pair ------------------------------------------------------------------------
+
+
+def memory_tls_pair(
+    dev: tuple[CryptoKey, X509Certificate],
+    client_options: TLSOptions | None = None,
+    host: str = "localhost",
+    connect: bool = True,
+) -> tuple[StreamPeerTLS, StreamPeerTLS, Callable[[], None]]:
+    key, cert = dev
+    a, b, pump_raw = memory_stream_pair()
+    client, server = StreamPeerTLS(), StreamPeerTLS()
+    options = client_options if client_options is not None else TLSOptions.client(cert)
+    assert client.connect_to_stream(a, host, options) == Error.OK
+    assert server.accept_stream(b, TLSOptions.server(key, cert)) == Error.OK
+
+    def pump() -> None:
+        pump_raw()
+        _poll(client, server)
+
+    pump.raw = pump_raw  # type: ignore[attr-defined]
+    if connect:
+        _settle(pump, client, server)
+    return client, server, pump
+
+
+def test_memory_handshake_statuses(dev) -> None:
+    client, server, pump = memory_tls_pair(dev, connect=False)
+    assert client.get_status() == S.STATUS_HANDSHAKING
+    # Q20 fixed: the server is not CONNECTED before its handshake is done.
+    assert server.get_status() == S.STATUS_HANDSHAKING
+    assert client.get_available_bytes() == 0  # not connected: 0 with an error print
+    assert server.put_data(b"x") == Error.ERR_UNCONFIGURED
+    _settle(pump, client, server)
+    assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+    assert client._get_protocol_version() == "TLSv1.3"
+    assert client.get_stream() is not None
+
+
+def test_memory_disconnect_sends_close_notify(dev) -> None:
+    client, server, pump = memory_tls_pair(dev)
+    client.put_data(b"bye")
+    client.disconnect_from_stream()
+    assert client.get_status() == S.STATUS_DISCONNECTED
+    assert client.get_stream() is None
+    wait_until(lambda: server.get_available_bytes() == 3, step=pump)
+    assert server.get_data(3) == (Error.OK, b"bye")  # data before close_notify is kept
+    wait_until(lambda: server.get_status() == S.STATUS_DISCONNECTED, step=pump)
+    assert server.get_stream() is None
+    assert server.get_partial_data(1) == (Error.ERR_UNCONFIGURED, b"")
+
+
+def test_memory_close_notify_reported_by_reads(dev) -> None:
+    client, server, pump = memory_tls_pair(dev)
+    client.disconnect_from_stream()
+    pump.raw()  # type: ignore[attr-defined]  # deliver close_notify, do not poll the server
+    assert server.get_status() == S.STATUS_CONNECTED
+    err, data = server.get_partial_data(10)
+    assert (err, data) == (Error.ERR_FILE_EOF, b"")
+    assert server.get_status() == S.STATUS_DISCONNECTED
+
+
+def test_memory_poll_when_disconnected_only_prints(dev, caplog) -> None:
+    peer = StreamPeerTLS()
+    with caplog.at_level(logging.ERROR, logger="godot"):
+        peer.poll()
+    assert "STATUS_CONNECTED" in caplog.text
+    assert peer.get_status() == S.STATUS_DISCONNECTED
+    peer.disconnect_from_stream()  # harmless
+
+
+def test_arguments(dev) -> None:
+    key, cert = dev
+    a, _, _ = memory_stream_pair()
+    peer = StreamPeerTLS()
+    assert peer.connect_to_stream(None, "localhost") == Error.ERR_INVALID_PARAMETER  # type: ignore[arg-type]
+    assert peer.accept_stream(None, TLSOptions.server(key, cert)) == Error.ERR_INVALID_PARAMETER  # type: ignore[arg-type]
+    server_options = TLSOptions.server(key, cert)
+    assert peer.connect_to_stream(a, "localhost", server_options) == Error.ERR_INVALID_PARAMETER
+    assert peer.accept_stream(a, TLSOptions.client()) == Error.ERR_INVALID_PARAMETER
+    assert peer.accept_stream(a, None) == Error.ERR_INVALID_PARAMETER  # type: ignore[arg-type]
+    no_key = TLSOptions.server(CryptoKey(), cert)
+    assert peer.accept_stream(a, no_key) == Error.ERR_INVALID_PARAMETER
+    other_key = Crypto().generate_rsa(2048)
+    assert other_key is not None
+    mismatch = TLSOptions.server(other_key, cert)
+    assert peer.accept_stream(a, mismatch) == Error.ERR_INVALID_PARAMETER
+    assert peer.get_status() == S.STATUS_DISCONNECTED
+    with pytest.raises(TypeError):
+        peer.connect_to_stream(b"x", "localhost")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        peer.connect_to_stream(a, 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        peer.connect_to_stream(a, "h", "opts")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        peer.accept_stream(a, "opts")  # type: ignore[arg-type]
+    assert peer.connect_to_stream(a, "localhost", TLSOptions.client(cert)) == Error.OK
+    assert peer.connect_to_stream(a, "localhost") == Error.ERR_ALREADY_IN_USE
+    assert peer.put_partial_data(b"x") == (Error.ERR_UNCONFIGURED, 0)
+    assert peer.get_data(1)[0] == Error.ERR_UNCONFIGURED
+
+
+def test_tls_options_getters(dev) -> None:
+    key, cert = dev
+    full = TLSOptions.client(cert, "example.org")
+    assert not full.is_server() and not full.is_unsafe_client()
+    assert full.get_common_name_override() == "example.org"
+    assert full.get_trusted_ca_chain() is cert
+    assert full.get_verify_mode() == TLSOptions.TLS_VERIFY_FULL
+    assert TLSOptions.client_unsafe().get_verify_mode() == TLSOptions.TLS_VERIFY_NONE
+    unsafe = TLSOptions.client_unsafe(cert)
+    assert unsafe.is_unsafe_client() and unsafe.get_verify_mode() == TLSOptions.TLS_VERIFY_CERT
+    server = TLSOptions.server(key, cert)
+    assert server.is_server()
+    assert server.get_private_key() is key and server.get_own_certificate() is cert
+    assert server._get_context() is server._get_context()  # built once, shared
+    with pytest.raises(TypeError):
+        TLSOptions.client("cert")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        TLSOptions.server(cert, key)  # type: ignore[arg-type]
+
+
+def test_memory_hostname_mismatch_on_first_poll(dev) -> None:
+    client, server, pump = memory_tls_pair(dev, host="example.com", connect=False)
+    _settle(pump, client)
+    assert client.get_status() == S.STATUS_ERROR_HOSTNAME_MISMATCH
+    assert "example.com" in client._get_failure_reason()
+    assert client.get_stream() is None
+    wait_until(lambda: server.get_status() == S.STATUS_ERROR, step=pump)
+
+
+def test_memory_untrusted(dev, other_cert) -> None:
+    client, _server, pump = memory_tls_pair(dev, TLSOptions.client(other_cert), connect=False)
+    _settle(pump, client)
+    assert client.get_status() == S.STATUS_ERROR  # not HOSTNAME_MISMATCH (Q20 fixed)
+
+
+def test_memory_common_name_override(dev) -> None:
+    _, cert = dev
+    client, _, _ = memory_tls_pair(dev, TLSOptions.client(cert, "localhost"), host="10.9.9.9")
+    assert client.get_status() == S.STATUS_CONNECTED
+    bad = TLSOptions.client(cert, "example.com")
+    client, _, pump = memory_tls_pair(dev, bad, host="localhost", connect=False)
+    _settle(pump, client)
+    assert client.get_status() == S.STATUS_ERROR_HOSTNAME_MISMATCH
+
+
+@pytest.mark.parametrize("unsafe_with_chain", [False, True])
+def test_memory_client_unsafe(dev, other_cert, unsafe_with_chain: bool) -> None:
+    _, cert = dev
+    options = TLSOptions.client_unsafe(cert if unsafe_with_chain else None)
+    client, _, _ = memory_tls_pair(dev, options, host="not-the-name")
+    assert client.get_status() == S.STATUS_CONNECTED
+    # with a chain, the chain is still checked
+    client, _, pump = memory_tls_pair(
+        dev, TLSOptions.client_unsafe(other_cert), host="x", connect=False
+    )
+    _settle(pump, client)
+    assert client.get_status() == S.STATUS_ERROR
+
+
+def test_godot_style_certificate_without_sans(dev) -> None:
+    """Crypto.generate_self_signed_certificate has no SANs: the CN is checked, like mbedTLS."""
+    crypto = Crypto()
+    key = crypto.generate_rsa(2048)
+    assert key is not None
+    cert = crypto.generate_self_signed_certificate(key, "CN=game.example,O=me,C=IT")
+    assert cert is not None
+    client, server, _pump = memory_tls_pair(
+        (key, cert), TLSOptions.client(cert), host="game.example"
+    )
+    assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+
+
+def _memory_contract_pair(dev) -> Callable[[], tuple[StreamPeer, StreamPeer, Callable[[], None]]]:
+    def make() -> tuple[StreamPeer, StreamPeer, Callable[[], None]]:
+        client, server, pump = memory_tls_pair(dev)
+        return client, server, pump
+
+    return make
+
+
+@pytest.mark.parametrize("check", STREAM_PEER_CHECKS, ids=lambda c: c.__name__)
+def test_contract_over_memory_tls(dev, check) -> None:
+    check(_memory_contract_pair(dev))
+
+
+# -- real TCP on loopback ------------------------------------------------------------------
+
+
+@pytest.fixture
+def cleanup() -> Iterator[list[object]]:
+    things: list[object] = []
+    yield things
+    for thing in things:
+        if isinstance(thing, StreamPeerTLS):
+            thing.disconnect_from_stream()
+        elif isinstance(thing, StreamPeerTCP):
+            thing.disconnect_from_host()
+        elif isinstance(thing, TCPServer):
+            thing.stop()
+        elif isinstance(thing, socket.socket):
+            thing.close()
+
+
+def tcp_pair(cleanup: list[object], host: str = "127.0.0.1") -> tuple[StreamPeerTCP, StreamPeerTCP]:
+    server = TCPServer()
+    assert server.listen(0, host) == Error.OK
+    cleanup.append(server)
+    client = StreamPeerTCP()
+    assert client.connect_to_host(host, server.get_local_port()) == Error.OK
+    cleanup.append(client)
+    wait_until(server.is_connection_available, step=client.poll)
+    accepted = server.take_connection()
+    assert accepted is not None
+    cleanup.append(accepted)
+    wait_until(lambda: client.get_status() == StreamPeerTCP.STATUS_CONNECTED, step=client.poll)
+    return client, accepted
+
+
+def tcp_tls_pair(
+    dev: tuple[CryptoKey, X509Certificate],
+    cleanup: list[object],
+    client_options: TLSOptions | None = None,
+    host: str = "localhost",
+    address: str = "127.0.0.1",
+) -> tuple[StreamPeerTLS, StreamPeerTLS, Callable[[], None]]:
+    key, cert = dev
+    a, b = tcp_pair(cleanup, address)
+    client, server = StreamPeerTLS(), StreamPeerTLS()
+    cleanup[:0] = [client, server]
+    options = client_options if client_options is not None else TLSOptions.client(cert)
+    assert client.connect_to_stream(a, host, options) == Error.OK
+    assert server.accept_stream(b, TLSOptions.server(key, cert)) == Error.OK
+
+    def pump() -> None:
+        _poll(client, server)
+
+    _settle(pump, client, server)
+    return client, server, pump
+
+
+@pytest.mark.network
+@pytest.mark.parametrize(("host", "address"), [("localhost", "127.0.0.1"), ("::1", "::1")])
+def test_tcp_trusted_chain_right_host(dev, cleanup, host: str, address: str) -> None:
+    client, server, pump = tcp_tls_pair(dev, cleanup, host=host, address=address)
+    assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+    client.put_utf8_string("hello over TLS")
+    wait_until(lambda: server.get_available_bytes() >= 4, step=pump)
+    assert server.get_utf8_string() == "hello over TLS"
+
+
+@pytest.mark.network
+def test_tcp_wrong_host_name(dev, cleanup) -> None:
+    _, cert = dev
+    key, _ = dev
+    a, b = tcp_pair(cleanup)
+    client, server = StreamPeerTLS(), StreamPeerTLS()
+    cleanup[:0] = [client, server]
+    assert client.connect_to_stream(a, "example.com", TLSOptions.client(cert)) == Error.OK
+    assert server.accept_stream(b, TLSOptions.server(key, cert)) == Error.OK
+    _settle(lambda: _poll(client, server), client, server)
+    assert client.get_status() == S.STATUS_ERROR_HOSTNAME_MISMATCH
+    assert server.get_status() == S.STATUS_ERROR
+
+
+@pytest.mark.network
+def test_tcp_untrusted_and_unsafe(dev, cleanup, other_cert) -> None:
+    _, cert = dev
+    key, _ = dev
+    for options, expected in (
+        (TLSOptions.client(other_cert), S.STATUS_ERROR),
+        (TLSOptions.client_unsafe(), S.STATUS_CONNECTED),
+        (TLSOptions.client(cert, "localhost"), S.STATUS_CONNECTED),
+    ):
+        a, b = tcp_pair(cleanup)
+        client, server = StreamPeerTLS(), StreamPeerTLS()
+        cleanup[:0] = [client, server]
+        assert client.connect_to_stream(a, "127.0.0.2", options) == Error.OK
+        assert server.accept_stream(b, TLSOptions.server(key, cert)) == Error.OK
+        _settle(lambda c=client, s=server: _poll(c, s), client, server)
+        assert client.get_status() == expected
+
+
+@pytest.mark.network
+def test_tcp_system_store_rejects_self_signed(dev, cleanup) -> None:
+    a, b = tcp_pair(cleanup)
+    key, cert = dev
+    client, server = StreamPeerTLS(), StreamPeerTLS()
+    cleanup[:0] = [client, server]
+    assert client.connect_to_stream(a, "localhost") == Error.OK  # TLSOptions.client()
+    assert server.accept_stream(b, TLSOptions.server(key, cert)) == Error.OK
+    _settle(lambda: _poll(client, server), client, server)
+    assert client.get_status() == S.STATUS_ERROR
+
+
+@pytest.mark.network
+def test_tcp_still_connecting_is_waited_for(dev, cleanup) -> None:
+    key, cert = dev
+    listener = TCPServer()
+    assert listener.listen(0, "127.0.0.1") == Error.OK
+    cleanup.append(listener)
+    tcp = StreamPeerTCP()
+    cleanup.append(tcp)
+    assert tcp.connect_to_host("127.0.0.1", listener.get_local_port()) == Error.OK
+    client = StreamPeerTLS()
+    cleanup.insert(0, client)
+    assert client.connect_to_stream(tcp, "localhost", TLSOptions.client(cert)) == Error.OK
+    wait_until(listener.is_connection_available, step=client.poll)
+    accepted = listener.take_connection()
+    assert accepted is not None
+    cleanup.append(accepted)
+    server = StreamPeerTLS()
+    cleanup.insert(0, server)
+    assert server.accept_stream(accepted, TLSOptions.server(key, cert)) == Error.OK
+    _settle(lambda: _poll(client, server), client, server)
+    assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("check", STREAM_PEER_CHECKS, ids=lambda c: c.__name__)
+def test_contract_over_tcp_tls(dev, cleanup, check) -> None:
+    def make() -> tuple[StreamPeer, StreamPeer, Callable[[], None]]:
+        client, server, pump = tcp_tls_pair(dev, cleanup)
+        return client, server, pump
+
+    check(make)
+
+
+@pytest.mark.network
+def test_tcp_16_mib_each_way(dev, cleanup) -> None:
+    client, server, _pump = tcp_tls_pair(dev, cleanup)
+    size = 16 * 1024 * 1024
+    up = os.urandom(size)
+    down = os.urandom(size)
+    sent = {client: 0, server: 0}
+    payload = {client: memoryview(up), server: memoryview(down)}
+    received = {client: bytearray(), server: bytearray()}
+    deadline = time.monotonic() + 60
+    while len(received[server]) < size or len(received[client]) < size:
+        assert time.monotonic() < deadline, "16 MiB each way timed out"
+        for peer in (client, server):
+            if sent[peer] < size:
+                err, n = peer.put_partial_data(payload[peer][sent[peer] : sent[peer] + 262144])
+                assert err == Error.OK
+                sent[peer] += n
+            peer.poll()
+            err, data = peer.get_partial_data(1 << 20)
+            assert err == Error.OK
+            received[peer] += data
+    assert received[server] == up
+    assert received[client] == down
+
+
+# -- bad peers (raw sockets) ---------------------------------------------------------------
+
+
+def _raw_listener(cleanup: list[object]) -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    cleanup.append(listener)
+    return listener
+
+
+def _our_client_to_raw_peer(dev, cleanup: list[object]) -> tuple[StreamPeerTLS, socket.socket]:
+    _, cert = dev
+    listener = _raw_listener(cleanup)
+    tcp = StreamPeerTCP()
+    cleanup.append(tcp)
+    assert tcp.connect_to_host("127.0.0.1", listener.getsockname()[1]) == Error.OK
+    raw, _ = listener.accept()
+    cleanup.append(raw)
+    client = StreamPeerTLS()
+    cleanup.insert(0, client)
+    assert client.connect_to_stream(tcp, "localhost", TLSOptions.client(cert)) == Error.OK
+    raw.settimeout(5)
+    return client, raw
+
+
+def _our_server_to_raw_peer(dev, cleanup: list[object]) -> tuple[StreamPeerTLS, socket.socket]:
+    key, cert = dev
+    listener = TCPServer()
+    assert listener.listen(0, "127.0.0.1") == Error.OK
+    cleanup.append(listener)
+    raw = socket.create_connection(("127.0.0.1", listener.get_local_port()))
+    cleanup.append(raw)
+    wait_until(listener.is_connection_available)
+    tcp = listener.take_connection()
+    assert tcp is not None
+    cleanup.append(tcp)
+    server = StreamPeerTLS()
+    cleanup.insert(0, server)
+    assert server.accept_stream(tcp, TLSOptions.server(key, cert)) == Error.OK
+    raw.settimeout(5)
+    return server, raw
+
+
+def _until_not_handshaking(peer: StreamPeerTLS) -> None:
+    wait_until(lambda: peer.get_status() != S.STATUS_HANDSHAKING, step=peer.poll)
+
+
+@pytest.mark.network
+@pytest.mark.parametrize(
+    "garbage",
+    [b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", os.urandom(3000)],
+    ids=["plain-text", "random"],
+)
+def test_client_gets_garbage(dev, cleanup, garbage: bytes) -> None:
+    client, raw = _our_client_to_raw_peer(dev, cleanup)
+    hello = raw.recv(65536)
+    assert hello[:1] == b"\x16"  # a TLS handshake record: the ClientHello went out
+    raw.sendall(garbage)
+    raw.close()
+    _until_not_handshaking(client)
+    assert client.get_status() == S.STATUS_ERROR
+    assert client.get_stream() is None
+    assert client.put_data(b"x") == Error.ERR_UNCONFIGURED
+
+
+@pytest.mark.network
+@pytest.mark.parametrize(
+    "garbage",
+    [b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", os.urandom(3000)],
+    ids=["plain-text", "random"],
+)
+def test_server_gets_garbage(dev, cleanup, garbage: bytes) -> None:
+    server, raw = _our_server_to_raw_peer(dev, cleanup)
+    raw.sendall(garbage)
+    _until_not_handshaking(server)  # fails without the peer closing: bytes are enough
+    assert server.get_status() == S.STATUS_ERROR
+
+
+@pytest.mark.network
+def test_peer_stops_mid_handshake(dev, cleanup) -> None:
+    client, raw = _our_client_to_raw_peer(dev, cleanup)
+    assert raw.recv(65536)
+    raw.sendall(b"\x16\x03\x03\x00\x40" + b"\x02" * 10)  # a ServerHello cut short
+    for _ in range(50):  # a stalled peer: poll returns at once, status stays HANDSHAKING
+        started = time.monotonic()
+        client.poll()
+        assert time.monotonic() - started < 0.5
+    assert client.get_status() == S.STATUS_HANDSHAKING
+    raw.close()
+    _until_not_handshaking(client)
+    assert client.get_status() == S.STATUS_ERROR
+
+
+@pytest.mark.network
+def test_server_peer_closes_before_hello(dev, cleanup) -> None:
+    server, raw = _our_server_to_raw_peer(dev, cleanup)
+    raw.close()
+    _until_not_handshaking(server)
+    assert server.get_status() == S.STATUS_ERROR
+
+
+def _handshaken_ssl_client(dev, cleanup) -> tuple[StreamPeerTLS, object]:
+    """Our server and a Python ``ssl`` client driven over memory BIOs on a raw socket."""
+    import ssl
+
+    server, raw = _our_server_to_raw_peer(dev, cleanup)
+    _, cert = dev
+    ctx = ssl.create_default_context(cadata=cert.save_to_string())
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
+
+    def step() -> bool:
+        try:
+            tls.do_handshake()
+            done = True
+        except ssl.SSLWantReadError:
+            done = False
+        if outgoing.pending:
+            raw.sendall(outgoing.read())
+        server.poll()
+        raw.setblocking(False)
+        try:
+            incoming.write(raw.recv(65536))
+        except BlockingIOError:
+            pass
+        finally:
+            raw.setblocking(True)
+        return done and server.get_status() == S.STATUS_CONNECTED
+
+    wait_until(step, message="handshake with the ssl client")
+    return server, (tls, outgoing, raw)
+
+
+@pytest.mark.network
+def test_truncated_record_then_close(dev, cleanup) -> None:
+    server, (tls, outgoing, raw) = _handshaken_ssl_client(dev, cleanup)
+    tls.write(b"complete record")  # type: ignore[attr-defined]
+    raw.sendall(outgoing.read())  # type: ignore[attr-defined]
+    tls.write(b"z" * 5000)  # type: ignore[attr-defined]
+    record = outgoing.read()  # type: ignore[attr-defined]
+    raw.sendall(record[: len(record) // 2])  # type: ignore[attr-defined]
+    raw.close()  # type: ignore[attr-defined]
+    wait_until(lambda: server.get_available_bytes() >= 15, step=server.poll)
+    assert server.get_data(15) == (Error.OK, b"complete record")
+    wait_until(lambda: server.get_status() == S.STATUS_DISCONNECTED, step=server.poll)
+    assert server._get_failure_reason()
+
+
+@pytest.mark.network
+def test_close_without_close_notify_during_read(dev, cleanup) -> None:
+    server, (_, _, raw) = _handshaken_ssl_client(dev, cleanup)
+    raw.close()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    while True:
+        err, _ = server.get_partial_data(10)
+        if err != Error.OK:
+            break
+        assert time.monotonic() < deadline
+    assert err == Error.ERR_CONNECTION_ERROR
+    assert server.get_status() == S.STATUS_DISCONNECTED
+    assert server.get_partial_data(10)[0] == Error.ERR_UNCONFIGURED
+
+
+@pytest.mark.network
+def test_clean_close_notify_during_read(dev, cleanup) -> None:
+    import ssl
+
+    server, (tls, outgoing, raw) = _handshaken_ssl_client(dev, cleanup)
+    tls.write(b"tail")  # type: ignore[attr-defined]
+    try:
+        tls.unwrap()  # type: ignore[attr-defined]
+    except ssl.SSLWantReadError:
+        pass
+    raw.sendall(outgoing.read())  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    got = b""
+    while True:
+        err, data = server.get_partial_data(10)
+        got += data
+        if err != Error.OK:
+            break
+        assert time.monotonic() < deadline
+    assert got == b"tail"
+    assert err == Error.ERR_FILE_EOF
+    assert server.get_status() == S.STATUS_DISCONNECTED
