@@ -7,7 +7,9 @@ crypto.cpp): ``generate_rsa`` takes the size in **bits** (exponent 65537);
 ``issuer_name``, SHA-256, a random 20-byte serial and basic constraints CA=true, pathlen 0;
 ``sign``/``verify`` take an already computed hash (PKCS#1 v1.5 for RSA, ECDSA for EC keys);
 ``encrypt``/``decrypt`` are RSA PKCS#1 v1.5. Failures print an error and return an empty
-value, like Godot.
+value, like Godot. One exception: a ciphertext of the right size that does not decrypt gives
+junk bytes instead of an error (OpenSSL's implicit rejection, a defence against the Marvin
+timing attack; mbedTLS reports an error).
 """
 
 from __future__ import annotations
