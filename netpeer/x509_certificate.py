@@ -19,9 +19,7 @@ from engine.core.error import Error
 from engine.core.messages import fail, print_verbose
 from engine.core.resource import Resource
 
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN CERTIFICATE-----\r?\n.*?-----END CERTIFICATE-----", re.DOTALL
-)
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n.*?-----END CERTIFICATE-----", re.DOTALL)
 
 
 def _parse_chain(raw: bytes) -> list[x509.Certificate]:
