@@ -79,7 +79,7 @@ PROPERTY_USAGE_STORAGE: Final = 2
 PROPERTY_USAGE_EDITOR: Final = 4
 PROPERTY_USAGE_CATEGORY: Final = 128
 PROPERTY_USAGE_SCRIPT_VARIABLE: Final = 4096
-PROPERTY_USAGE_NEVER_DUPLICATE: Final = 524288
+PROPERTY_USAGE_NEVER_DUPLICATE: Final = 1048576
 PROPERTY_USAGE_READ_ONLY: Final = 268435456
 PROPERTY_USAGE_DEFAULT: Final = 6
 PROPERTY_HINT_NONE: Final = 0
@@ -453,10 +453,15 @@ class Object:
         meta = self._meta
         if meta is None:
             meta = self._meta = {}
-        if name not in meta and not name.isidentifier():
+        if name in meta:
+            meta[name] = value
+            return
+        if not name.isidentifier():
             push_error(f"Invalid metadata identifier: '{name}'.")
             return
         meta[name] = value
+        if not name.startswith("_"):
+            self.notify_property_list_changed()
 
     def get_meta(self, name: str, default: Any = None) -> Any:
         """Metadata ``name``, else ``default`` (an error is printed if the default is None)."""
@@ -473,8 +478,12 @@ class Object:
         return self._meta is not None and name in self._meta
 
     def remove_meta(self, name: str) -> None:
-        if self._meta is not None:
-            self._meta.pop(name, None)
+        """Remove metadata ``name`` (nothing happens if it does not exist)."""
+        meta = self._meta
+        if meta is not None and name in meta:
+            del meta[name]
+            if not name.startswith("_"):
+                self.notify_property_list_changed()
 
     def get_meta_list(self) -> list[str]:
         return [] if self._meta is None else list(self._meta)
@@ -501,20 +510,21 @@ class Object:
         if not isinstance(arguments, (list, tuple)):
             raise TypeError(f"arguments must be a list, got {type(arguments).__name__}")
         infos = [_argument_info(a) for a in arguments]
+        if not signal:
+            push_error("Signal name cannot be empty.")
+            return
         if signal in self._godot_signals:
-            push_error(f"Class '{self.get_class()}' already has signal '{signal}'.")
+            push_error(
+                f"User signal's name conflicts with a built-in signal of '{self.get_class()}'."
+            )
             return
         signals = self._signals
         if signals is None:
             signals = self._signals = {}
-        data = signals.get(signal)
-        if data is not None and data.user is not None:
-            push_error(f"User signal with name '{signal}' already exists.")
+        if signal in signals:
+            push_error(f"Trying to add already existing signal '{signal}'.")
             return
-        if data is None:
-            signals[signal] = _SignalData(infos)
-        else:
-            data.user = infos
+        signals[signal] = _SignalData(infos)
 
     def has_user_signal(self, signal: str) -> bool:
         """True if ``signal`` was added with ``add_user_signal``."""
@@ -677,7 +687,7 @@ class Object:
             for key, slot in snapshot:
                 target = slot.callable
                 if slot.flags & CONNECT_DEFERRED:
-                    if target.is_valid():
+                    if _target_alive(target):
                         MessageQueue.get_singleton().push_callable(target, *args)
                     else:
                         self._drop_dead(signal, key, slot)
@@ -717,7 +727,7 @@ class Object:
         return [
             {"signal": value, "callable": slot.callable, "flags": slot.flags}
             for slot in data.slots.values()
-            if slot.callable.is_valid()
+            if _target_alive(slot.callable)
         ]
 
     def get_incoming_connections(self) -> list[dict[str, Any]]:
@@ -808,6 +818,12 @@ def _setup_class(cls: type[Object]) -> None:
     cls._notification_chain = chain
     cls._notification_chain_reversed = chain[::-1]
     ClassDB._register(cls)
+
+
+def _target_alive(target: Callable) -> bool:
+    """False once the object a callable belongs to was freed or collected."""
+    object_id = target.get_object_id()
+    return object_id == 0 or object_db.get_instance(object_id) is not None
 
 
 def _class_property(cls: type, name: str) -> GodotProperty[Any] | None:
