@@ -25,8 +25,9 @@ This module is a core: no sockets, no clocks, no imports from ``engine`` or the 
 
 from __future__ import annotations
 
+import struct
 from collections import deque
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 _InfoT = TypeVar("_InfoT")
 
@@ -97,6 +98,15 @@ class ReceiveBuffer:
         """Up to ``n`` bytes starting ``offset`` bytes into the buffer, not consumed."""
         start = self._start + offset
         return bytes(self._buf[start : start + n])
+
+    def unpack_from(self, fmt: struct.Struct, offset: int = 0) -> tuple[Any, ...]:
+        """``fmt.unpack`` of the bytes ``offset`` bytes into the buffer, without copying.
+
+        Raises ``struct.error`` when fewer than ``fmt.size`` bytes are there.
+        """
+        if offset < 0 or offset + fmt.size > len(self):
+            raise struct.error(f"need {fmt.size} bytes at offset {offset}, have {len(self)}")
+        return fmt.unpack_from(self._buf, self._start + offset)
 
     def find(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
         """Index (relative to the front) of ``sub``, or -1."""

@@ -46,6 +46,8 @@ def _next_power_of_2(value: int) -> int:
 class PacketPeer(RefCounted):
     """Abstract packet transport with Variant helpers."""
 
+    _godot_abstract = True  # ClassDB.instantiate() refuses it, like Godot
+
     def __init__(self) -> None:
         super().__init__()
         self._encode_buffer_max_size = _ENCODE_BUFFER_MAX_SIZE_DEFAULT

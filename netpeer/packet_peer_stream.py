@@ -47,6 +47,10 @@ class PacketPeerStream(PacketPeer):
         size = 1 << _MAX_BUFFER_PO2
         self._ring = ReceiveBuffer()
         self._ring_capacity = size - 1  # Godot's RingBuffer keeps one slot free
+        # Complete frames already found at the front of the ring, and the bytes they cover,
+        # so counting packets is amortised O(1) instead of a rescan on every call.
+        self._frames = 0
+        self._scanned = 0
         self._input_size = size
         self._output_size = size
 
@@ -64,30 +68,33 @@ class PacketPeerStream(PacketPeer):
         if err != _OK:
             return err
         if data:
-            self._ring.append(data[:space])
+            self._ring.append(data if len(data) <= space else data[:space])
         return _OK
 
     def _frame_length(self, offset: int) -> int:
-        length: int = _U32LE.unpack(self._ring.peek(4, offset))[0]
+        length: int = self._ring.unpack_from(_U32LE, offset)[0]
         return length
+
+    def _reset_ring(self) -> None:
+        self._ring.clear()
+        self._frames = 0
+        self._scanned = 0
 
     # -- PacketPeer hooks --------------------------------------------------------------------
 
     def _get_available_packet_count(self) -> int:
         self._poll_buffer()
-        remaining = len(self._ring)
-        offset = 0
-        count = 0
+        offset = self._scanned
+        remaining = len(self._ring) - offset
         while remaining >= 4:
             length = self._frame_length(offset)
-            remaining -= 4
-            offset += 4
-            if length > remaining:
+            if length > remaining - 4:
                 break
-            remaining -= length
-            offset += length
-            count += 1
-        return count
+            offset += 4 + length
+            remaining -= 4 + length
+            self._frames += 1
+        self._scanned = offset
+        return self._frames
 
     def _get_packet(self) -> tuple[Error, bytes]:
         if self._peer is None:
@@ -99,6 +106,9 @@ class PacketPeerStream(PacketPeer):
         length = self._frame_length(0)
         if remaining - 4 < length:
             return fail((Error.ERR_UNAVAILABLE, b""), 'Condition "remaining < (int)len" is true.')
+        if self._frames:
+            self._frames -= 1
+            self._scanned -= 4 + length
         self._ring.discard(4)
         return _OK, self._ring.consume(length)
 
@@ -128,7 +138,7 @@ class PacketPeerStream(PacketPeer):
         if peer is not None and not isinstance(peer, StreamPeer):
             raise TypeError(f"expected a StreamPeer or None, got {type(peer).__name__}")
         if peer is not self._peer:
-            self._ring.clear()
+            self._reset_ring()
         self._peer = peer
 
     def get_stream_peer(self) -> StreamPeer | None:

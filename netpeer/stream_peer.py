@@ -130,6 +130,8 @@ def _ascii(value: str) -> bytes:
 class StreamPeer(RefCounted):
     """Abstract byte stream with typed, endianness-aware readers and writers."""
 
+    _godot_abstract = True  # ClassDB.instantiate() refuses it, like Godot
+
     def __init__(self) -> None:
         super().__init__()
         self._big_endian = False

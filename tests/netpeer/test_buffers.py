@@ -63,6 +63,18 @@ def test_consume_until_respects_max_len() -> None:
     assert buf.consume_until(b"\r\n", max_len=12) == b"0123456789\r\n"
 
 
+def test_unpack_from_reads_in_place() -> None:
+    buf = ReceiveBuffer(b"zz\x01\x00\x00\x00\x02\x00")
+    buf.consume(2)
+    u32 = struct.Struct("<I")
+    assert buf.unpack_from(u32) == (1,)
+    assert buf.unpack_from(struct.Struct("<H"), 4) == (2,)
+    with pytest.raises(struct.error):
+        buf.unpack_from(u32, 3)
+    with pytest.raises(struct.error):
+        buf.unpack_from(u32, -1)
+
+
 def test_find_is_relative_to_the_front() -> None:
     buf = ReceiveBuffer(b"xxabcab")
     buf.consume(2)
