@@ -16,6 +16,7 @@ Godot: core/object/class_db.h, core/object/class_db.cpp, doc/classes/ClassDB.xml
 from __future__ import annotations
 
 import inspect
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from engine.core.messages import push_error
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
     from engine.core.object import Object
 
 _native: dict[str, type[Object]] = {}
-_user: dict[str, type[Object]] = {}
-_instantiable: dict[type[Object], bool] = {}
+# User classes may be created dynamically (tests, factories): never keep them alive.
+_user: weakref.WeakValueDictionary[str, type[Object]] = weakref.WeakValueDictionary()
+_instantiable: weakref.WeakKeyDictionary[type[Object], bool] = weakref.WeakKeyDictionary()
 
 
 def _is_native_module(module: str) -> bool:

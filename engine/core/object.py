@@ -104,30 +104,13 @@ _ANNOTATION_TYPES: Final[dict[str, int]] = {
 
 
 def _variant_type_of(value: object) -> int:
-    """Variant type id of a plain Python value (NIL when not obvious)."""
-    if value is None:
+    """Variant type id of a Python value (NIL when it is not a Variant type)."""
+    from engine.core.variant.variant_type import typeof  # heavy package: load on first use
+
+    try:
+        return typeof(value)
+    except TypeError:
         return 0
-    if isinstance(value, bool):
-        return 1
-    if isinstance(value, int):
-        return 2
-    if isinstance(value, float):
-        return 3
-    if isinstance(value, str):
-        return 4
-    if isinstance(value, Object):
-        return _TYPE_OBJECT
-    if isinstance(value, Callable):
-        return 25
-    if isinstance(value, Signal):
-        return 26
-    if isinstance(value, dict):
-        return 27
-    if isinstance(value, list):
-        return 28
-    if isinstance(value, (bytes, bytearray)):
-        return 29
-    return 0
 
 
 class _Slot:

@@ -103,3 +103,20 @@ def test_signal_and_method_queries() -> None:
     assert not ClassDB.class_has_method("Nope", "press")
     with pytest.raises(TypeError):
         ClassDB.class_exists(5)  # type: ignore[arg-type]
+
+
+def test_dynamic_user_classes_are_not_kept_alive() -> None:
+    import gc
+    import weakref
+
+    def make() -> type[Object]:
+        return type("DBTemporary", (Object,), {})
+
+    cls = make()
+    assert ClassDB.class_exists("DBTemporary")
+    assert ClassDB.can_instantiate("DBTemporary")
+    ref = weakref.ref(cls)
+    del cls
+    gc.collect()
+    assert ref() is None
+    assert not ClassDB.class_exists("DBTemporary")

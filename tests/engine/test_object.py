@@ -405,3 +405,22 @@ def test_meta_change_notifies_property_list() -> None:
     o.set_meta("_hidden", 1)
     o.remove_meta("visible_key")
     assert seen == [1, 1]
+
+
+def test_meta_property_types_and_validate_property() -> None:
+    from engine.core.variant.vector2 import Vector2
+
+    class Hidden(Object):
+        def _validate_property(self, prop: dict[str, Any]) -> None:
+            if prop["name"] == "metadata/secret":
+                prop["usage"] = 0
+
+    h = Hidden()
+    h.set_meta("where", Vector2(1, 2))
+    h.set_meta("secret", "x")
+    h.set_meta("link", Object())
+    by_name = {d["name"]: d for d in h.get_property_list()}
+    assert by_name["metadata/where"]["type"] == 5
+    assert by_name["metadata/secret"]["usage"] == 0
+    assert by_name["metadata/link"]["type"] == 24
+    assert by_name["metadata/link"]["hint_string"] == "Resource"
