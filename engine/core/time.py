@@ -22,12 +22,12 @@ class Time:
     @classmethod
     def get_ticks_usec(cls) -> int:
         """Microseconds since the engine started (monotonic)."""
-        return int((cls._clock() - cls._start) * 1_000_000)
+        return round((cls._clock() - cls._start) * 1_000_000)
 
     @classmethod
     def get_ticks_msec(cls) -> int:
         """Milliseconds since the engine started (monotonic)."""
-        return int((cls._clock() - cls._start) * 1_000)
+        return cls.get_ticks_usec() // 1_000
 
     @classmethod
     def get_unix_time_from_system(cls) -> float:
