@@ -235,3 +235,40 @@ def test_partial_and_full_reads_agree(data: bytes, n: int) -> None:
     assert got_f[: len(got_p)] == got_p
     assert err_f == (Error.OK if len(data) >= n else Error.ERR_INVALID_PARAMETER)
     assert a.get_position() == b.get_position() == min(n, len(data))
+
+
+_TEXT = st.characters(blacklist_characters="\x00\ufeff", blacklist_categories=["Cs"])
+_VARIANTS = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(
+        alphabet=st.characters(blacklist_characters="\x00\ufeff", blacklist_categories=["Cs"])
+    ),
+    lambda children: st.lists(children, max_size=4),
+    max_leaves=8,
+)
+
+
+@given(_VARIANTS, st.booleans())
+def test_var_symmetry(value: object, big: bool) -> None:
+    spb = StreamPeerBuffer()
+    spb.set_big_endian(big)
+    spb.put_var(value)
+    size = spb.get_position()
+    spb.seek(0)
+    prefix = spb.get_u32()
+    assert prefix == size - 4, "the length prefix follows big_endian (Q8)"
+    spb.seek(0)
+    got = spb.get_var()
+    assert got == value
+    assert _shape(got) == _shape(value)
+    assert spb.get_available_bytes() == 0
+
+
+def _shape(value: object) -> object:
+    """The type tree of a value (so True vs 1 and 1.0 vs 1 count as different)."""
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return type(value).__name__
