@@ -243,9 +243,7 @@ _VARIANTS = st.recursive(
     | st.booleans()
     | st.integers(-(2**63), 2**63 - 1)
     | st.floats(allow_nan=False)
-    | st.text(
-        alphabet=st.characters(blacklist_characters="\x00\ufeff", blacklist_categories=["Cs"])
-    ),
+    | st.text(alphabet=_TEXT),
     lambda children: st.lists(children, max_size=4),
     max_leaves=8,
 )
