@@ -341,3 +341,9 @@ def test_accepts_bytearray_and_memoryview() -> None:
 def test_math_types_accept_64_bit_form() -> None:
     data = struct.pack("<Idd", 0x10005, 0.1, 0.2)
     assert bytes_to_var(data) == Vector2(0.1, 0.2)
+
+
+def test_absolute_path_without_names_decodes_empty_like_42() -> None:
+    data = var_to_bytes(NodePath("/"))
+    assert data == _u32(22, 0x80000000, 0, 1)
+    assert bytes_to_var(data) == NodePath()
