@@ -386,7 +386,10 @@ class StreamPeerTCP(StreamPeer):
         if self._status is not StreamPeerTCP.STATUS_CONNECTED:
             return _FAILED, b""
         sock = self._sock
-        assert sock is not None
+        poller = self._poller
+        assert sock is not None and poller is not None
+        if not poller.readable():  # poll(2) is much cheaper than a recv raising EAGAIN
+            return _OK, b""
         try:
             data = sock.recv(n if n <= MAX_READ_CHUNK else MAX_READ_CHUNK)
         except BlockingIOError:
