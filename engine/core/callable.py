@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from engine.core import object_db
 from engine.core.messages import push_error
+from engine.core.signal import Signal
 
 if TYPE_CHECKING:
     from engine.core.object import Object
@@ -150,6 +151,43 @@ class _WeakMethod(_Custom):
 
     def __hash__(self) -> int:
         return hash((self.object_id, self.func))
+
+
+class _ValueMethod(_Custom):
+    """A method of a value type (``Signal``/``Callable``), e.g. ``other.hit.emit``.
+
+    Value types are created afresh on every attribute access, so these compare by the value
+    and the function rather than by identity, like Godot's ``Callable(signal, "emit")``.
+    """
+
+    __slots__ = ("func", "value")
+
+    def __init__(self, value: object, func: PyCallable) -> None:
+        self.value = value
+        self.func = func
+
+    def call(self, args: tuple[Any, ...]) -> Any:
+        return self.func(self.value, *args)
+
+    def get_object_id(self) -> int:
+        get_object_id = getattr(self.value, "get_object_id", None)
+        return int(get_object_id()) if get_object_id is not None else 0
+
+    def get_method(self) -> str:
+        return str(getattr(self.func, "__name__", ""))
+
+    def text(self) -> str:
+        return f"{self.value}.{self.get_method()}"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _ValueMethod)
+            and self.func is other.func
+            and bool(self.value == other.value)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.func))
 
 
 class _Bind(_Custom):
@@ -293,6 +331,8 @@ class Callable:
                     result._custom = None
                     return result
                 return cls._from_custom(_WeakMethod(instance_id, func))
+            if isinstance(owner, (Callable, Signal)):
+                return cls._from_custom(_ValueMethod(owner, fn.__func__))
         return cls._from_custom(_PyFunction(fn))
 
     # -- calling ------------------------------------------------------------------------------
@@ -445,6 +485,7 @@ _DISPATCH_CODES: frozenset[types.CodeType] = frozenset(
         Callable.call.__code__,
         _PyFunction.call.__code__,
         _WeakMethod.call.__code__,
+        _ValueMethod.call.__code__,
         _Bind.call.__code__,
         _Unbind.call.__code__,
     }

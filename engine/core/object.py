@@ -32,8 +32,9 @@ Godot: core/object/object.h, core/object/object.cpp, doc/classes/Object.xml.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, SupportsIndex, TypeVar
 
 from engine.core import object_db
 from engine.core.callable import _INVALID, Callable, PyCallable, _is_call_error
@@ -85,6 +86,8 @@ PROPERTY_USAGE_DEFAULT: Final = 6
 PROPERTY_HINT_NONE: Final = 0
 PROPERTY_HINT_RESOURCE_TYPE: Final = 17
 
+_O = TypeVar("_O", bound="Object")
+_METHOD_FLAG_VARARG: Final = 16
 _TYPE_OBJECT: Final = 24
 _ANNOTATION_TYPES: Final[dict[str, int]] = {
     "bool": 1,
@@ -196,6 +199,7 @@ class Object:
     __slots__ = (
         "__weakref__",
         "_block_signals",
+        "_can_translate",
         "_incoming",
         "_instance_id",
         "_is_queued_for_deletion",
@@ -235,6 +239,7 @@ class Object:
         self._lock_index = 0
         self._predelete_ok = False
         self._is_queued_for_deletion = False
+        self._can_translate = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -423,6 +428,78 @@ class Object:
     def notify_property_list_changed(self) -> None:
         """Emit ``property_list_changed``."""
         self.emit_signal("property_list_changed")
+
+    def property_can_revert(self, property: str) -> bool:
+        """True if ``property`` has a revert value (the object's ``_property_can_revert``)."""
+        hook = getattr(self, "_property_can_revert", None)
+        return bool(hook(property)) if hook is not None else False
+
+    def property_get_revert(self, property: str) -> Any:
+        """The revert value of ``property`` (the object's ``_property_get_revert``), or None."""
+        hook = getattr(self, "_property_get_revert", None)
+        return hook(property) if hook is not None else None
+
+    def get_method_list(self) -> list[dict[str, Any]]:
+        """Public methods as ``MethodInfo`` dictionaries (argument names only), by name."""
+        result: list[dict[str, Any]] = []
+        for name in sorted(dir(type(self))):
+            if name.startswith("__") or not self._class_has_method(name):
+                continue
+            try:
+                parameters = list(inspect.signature(getattr(self, name)).parameters.values())
+            except (TypeError, ValueError):
+                parameters = []
+            arguments = [
+                _property_info(p.name)
+                for p in parameters
+                if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
+            info = _method_info(name, arguments)
+            info["default_args"] = [p.default for p in parameters if p.default is not p.empty]
+            if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+                info["flags"] |= _METHOD_FLAG_VARARG
+            result.append(info)
+        return result
+
+    # -- script and translation (Python classes are the scripts) ------------------------------
+
+    def get_script(self) -> Any:
+        """Always None: in netpeer a "script" is the Python subclass itself."""
+        return None
+
+    def set_script(self, script: Any) -> None:
+        """Only None is accepted (an error is printed otherwise): subclass in Python instead."""
+        if script is not None:
+            push_error("Cannot set object script: netpeer scripts are Python subclasses.")
+
+    def set_message_translation(self, enable: bool) -> None:
+        """Allow or forbid ``tr()``/``tr_n()`` to translate (no translations are loaded)."""
+        self._can_translate = bool(enable)
+
+    def can_translate_messages(self) -> bool:
+        return self._can_translate
+
+    def tr(self, message: str, context: str = "") -> str:
+        """Translate ``message``; without a TranslationServer it is returned unchanged."""
+        return message
+
+    def tr_n(self, message: str, plural_message: str, n: int, context: str = "") -> str:
+        """Translate with plural forms; without translations uses the English rule."""
+        return message if n == 1 else plural_message
+
+    # -- Python protocol ----------------------------------------------------------------------
+
+    def __copy__(self: _O) -> _O:
+        # Objects are reference types in Godot: duplicating a container keeps the reference.
+        return self
+
+    def __deepcopy__(self: _O, memo: dict[int, Any]) -> _O:
+        return self
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        raise TypeError(
+            f"{self.get_class()} can't be pickled; use var_to_bytes_with_objects() instead"
+        )
 
     # -- metadata -----------------------------------------------------------------------------
 

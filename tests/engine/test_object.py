@@ -424,3 +424,52 @@ def test_meta_property_types_and_validate_property() -> None:
     assert by_name["metadata/secret"]["usage"] == 0
     assert by_name["metadata/link"]["type"] == 24
     assert by_name["metadata/link"]["hint_string"] == "Resource"
+
+
+def test_objects_are_references_for_copy_and_not_picklable() -> None:
+    import copy
+    import pickle
+
+    o = Object()
+    assert copy.copy(o) is o
+    container: dict[str, Any] = {"child": o, "list": [o]}
+    duplicate = copy.deepcopy(container)
+    assert duplicate["child"] is o and duplicate["list"][0] is o
+    assert duplicate["list"] is not container["list"]
+    with pytest.raises(TypeError):
+        pickle.dumps(o)
+
+
+def test_method_list() -> None:
+    methods = {m["name"]: m for m in Calc().get_method_list()}
+    assert "add" in methods and "connect" in methods and "free" in methods
+    assert [a["name"] for a in methods["add"]["args"]] == ["a", "b"]
+    assert methods["add"]["default_args"] == [1]
+    assert methods["call"]["flags"] & 16  # METHOD_FLAG_VARARG
+    assert "total" not in methods
+
+
+def test_script_translation_and_revert_stubs(caplog: pytest.LogCaptureFixture) -> None:
+    class Revertible(Object):
+        def _property_can_revert(self, name: str) -> bool:
+            return name == "hp"
+
+        def _property_get_revert(self, name: str) -> Any:
+            return 100 if name == "hp" else None
+
+    o = Revertible()
+    assert o.property_can_revert("hp") and not o.property_can_revert("mp")
+    assert o.property_get_revert("hp") == 100
+    assert not Object().property_can_revert("hp")
+    assert Object().property_get_revert("hp") is None
+    assert o.get_script() is None
+    o.set_script(None)
+    assert errors(caplog) == []
+    o.set_script("res://player.gd")
+    assert len(errors(caplog)) == 1
+    assert o.can_translate_messages()
+    o.set_message_translation(False)
+    assert not o.can_translate_messages()
+    assert o.tr("Hello") == "Hello"
+    assert o.tr_n("apple", "apples", 1) == "apple"
+    assert o.tr_n("apple", "apples", 3) == "apples"

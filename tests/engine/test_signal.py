@@ -591,3 +591,15 @@ def test_error_messages_go_to_the_godot_logger(caplog: pytest.LogCaptureFixture)
     with caplog.at_level(logging.ERROR, logger="godot"):
         Emitter().connect("nope", print)
     assert caplog.records[0].name == "godot"
+
+
+def test_signal_forwarded_to_another_signal_emit() -> None:
+    a, b, r = Emitter(), Emitter(), Receiver()
+    b.connect("health_changed", r.on_health)
+    assert a.connect("health_changed", b.health_changed.emit) == Error.OK
+    assert a.connect("health_changed", b.health_changed.emit) == Error.ERR_INVALID_PARAMETER
+    a.health_changed.emit(1, 2)
+    assert r.calls == [("health", 1, 2)]
+    assert a.is_connected("health_changed", b.health_changed.emit)
+    a.disconnect("health_changed", b.health_changed.emit)
+    assert not a.is_connected("health_changed", b.health_changed.emit)
