@@ -611,3 +611,31 @@ def test_hostile_length_prefix_then_disconnect() -> None:
     assert server_side.get_utf8_string() == ""
     assert server_side.get_status() == NONE
     assert time.monotonic() - started < 5
+
+
+def test_blocking_write_returns_when_the_peer_dies() -> None:
+    peer, raw = _reset_pair()
+    killer = threading.Timer(0.2, _send_reset, args=(raw,))
+    killer.start()
+    try:
+        started = time.monotonic()
+        assert peer.put_data(b"\x00" * (32 << 20)) == Error.FAILED  # far more than buffers hold
+        assert time.monotonic() - started < 30
+        assert peer.get_status() == ERROR
+    finally:
+        killer.cancel()
+        killer.join()
+
+
+def test_blocking_read_returns_when_the_peer_dies() -> None:
+    peer, raw = _reset_pair()
+    killer = threading.Timer(0.2, _send_reset, args=(raw,))
+    killer.start()
+    try:
+        err, data = peer.get_data(100)
+        assert err == Error.FAILED
+        assert data == bytes(100)
+        assert peer.get_status() == ERROR
+    finally:
+        killer.cancel()
+        killer.join()
