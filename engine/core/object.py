@@ -17,7 +17,8 @@ Theory of operation
   connection. Callables hold their target by id, so a connection never keeps the receiver
   alive; a connection whose receiver was freed or collected is skipped and dropped at the next
   emission. ``emit_signal`` iterates over a snapshot, so callbacks may connect and disconnect
-  freely; one-shot connections are removed before the callbacks run (Godot 4.2 order).
+  freely; one-shot connections are removed before the callbacks run (the Godot 4.3+ order,
+  which stops a re-emitting callback from recursing; see docs/godot-differences.md).
 * **Errors.** As in Godot, misuse prints an error (``push_error``) and returns an ``Error``;
   wrong Python types raise TypeError. A Python exception raised inside a signal callback
   propagates to the emitter, except a call that fails to *bind* (wrong argument count, no
@@ -60,6 +61,16 @@ __all__ = [
     "NOTIFICATION_EXTENSION_RELOADED",
     "NOTIFICATION_POSTINITIALIZE",
     "NOTIFICATION_PREDELETE",
+    "PROPERTY_HINT_NONE",
+    "PROPERTY_HINT_RESOURCE_TYPE",
+    "PROPERTY_USAGE_CATEGORY",
+    "PROPERTY_USAGE_DEFAULT",
+    "PROPERTY_USAGE_EDITOR",
+    "PROPERTY_USAGE_NEVER_DUPLICATE",
+    "PROPERTY_USAGE_NONE",
+    "PROPERTY_USAGE_READ_ONLY",
+    "PROPERTY_USAGE_SCRIPT_VARIABLE",
+    "PROPERTY_USAGE_STORAGE",
     "Object",
     "instance_from_id",
     "is_instance_valid",
@@ -95,6 +106,16 @@ _ANNOTATION_TYPES: Final[dict[str, int]] = {
     "float": 3,
     "str": 4,
     "String": 4,
+    "Vector2": 5,
+    "Vector2i": 6,
+    "Rect2": 7,
+    "Rect2i": 8,
+    "Vector3": 9,
+    "Vector3i": 10,
+    "Color": 20,
+    "StringName": 21,
+    "NodePath": 22,
+    "Object": 24,
     "Callable": 25,
     "Signal": 26,
     "dict": 27,
