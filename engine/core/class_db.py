@@ -19,7 +19,7 @@ import inspect
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from engine.core.messages import push_error
+from engine.core.messages import push_error, push_warning
 
 if TYPE_CHECKING:
     from engine.core.object import Object
@@ -40,8 +40,17 @@ class ClassDB:
     @staticmethod
     def _register(cls: type[Object]) -> None:
         """Record ``cls`` under its ``__name__`` (called from ``Object.__init_subclass__``)."""
-        table = _native if _is_native_module(cls.__module__) else _user
-        table[cls.__name__] = cls
+        native = _is_native_module(cls.__module__)
+        if native:
+            previous = _native.get(cls.__name__)
+            if previous is not None and previous.__module__ != cls.__module__:
+                push_warning(
+                    f"ClassDB: engine class '{cls.__name__}' of {cls.__module__} replaces the "
+                    f"one of {previous.__module__}."
+                )
+            _native[cls.__name__] = cls
+        else:
+            _user[cls.__name__] = cls
         _instantiable.pop(cls, None)
 
     @staticmethod
