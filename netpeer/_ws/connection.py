@@ -110,6 +110,7 @@ from .handshake import (
     validate_request,
     validate_response,
 )
+from .masking import _mask_int
 
 Buffer = bytes | bytearray | memoryview
 Writer = Callable[[Buffer], int]
@@ -181,6 +182,7 @@ class WebSocketConnection:
         self._frag_text = False
         self._frag_compressed = False
         self._utf8: codecs.IncrementalDecoder | None = None
+        self._fast = True  # no fragmented message in progress and no permessage-deflate
         # outbound queue and accounting
         self._out: deque[bytes | bytearray] = deque()
         self._out_offset = 0
@@ -352,7 +354,13 @@ class WebSocketConnection:
         opcode = 1 if text else 2
         key = self._mask_key() if self.client else None
         if self._deflate is None:
-            self._queue_frame(serialize_frame(opcode, data, mask_key=key), len(data))
+            frame = serialize_frame(opcode, data, mask_key=key)
+            self._out.append(frame)
+            size = len(frame)
+            self._out_bytes += size
+            self._queued_total += size
+            self._marks.append((self._queued_total, len(data)))
+            self._buffered_amount += len(data)
         else:
             payload = self._deflate.compress(data)
             frame = serialize_frame(opcode, payload, rsv1=True, mask_key=key)
@@ -486,6 +494,7 @@ class WebSocketConnection:
             params, self.client, config.compression_level, config.memory_level
         )
         self._parser.allow_rsv1(_compressed_limit(self.max_message_size))
+        self._fast = False
 
     def _handshake_failed(self, reason: str) -> None:
         self._head_failed = True
@@ -548,8 +557,29 @@ class WebSocketConnection:
             self._receive_head(data)
             return
         rbuf = self._rbuf
-        frames: list[Frame] = []
         parser = self._parser
+        if not rbuf and self._fast and not parser.in_message and type(data) is bytes:
+            # Fast path: exactly one small unfragmented, uncompressed data frame (the
+            # ping-pong case); anything else falls through to the general parser.
+            b0 = data[0]
+            if (b0 == 0x82 or b0 == 0x81) and len(data) < 132:
+                n = len(data)
+                b1 = data[1] if n > 1 else 0
+                payload: bytes | None = None
+                if self.client:
+                    if b1 < 126 and n == b1 + 2:
+                        payload = data[2:]
+                elif 0x80 <= b1 < 0x80 + 126 and n == b1 - 0x80 + 6:
+                    payload = _mask_int(data[6:], data[2:6])
+                limit = self.max_message_size
+                if (
+                    payload is not None
+                    and (limit is None or len(payload) <= limit)
+                    and (b0 == 0x82 or payload.isascii())
+                ):
+                    self._events.append(Message(payload, b0 == 0x81))
+                    return
+        frames: list[Frame] = []
         if rbuf:
             rbuf += data
             if len(rbuf) < parser.need:

@@ -564,3 +564,21 @@ def test_bounded_memory_on_huge_length_claims():
     s2.receive_data(chunk[-1:])
     assert s2.events_received() == [Message(b"q" * 65535, False)]
     assert len(s2._rbuf) == 0
+
+
+def test_fast_path_respects_limit_fragments_and_text():
+    s = server(max_message_size=10)
+    s.receive_data(masked(2, b"x" * 11))
+    [event] = s.events_received()
+    assert isinstance(event, ConnectionFailed) and event.code == 1009
+    s = server()
+    s.receive_data(masked(2, b"a", fin=False))
+    s.receive_data(masked(2, b"b"))  # complete frame, but a message is in progress
+    [event] = s.events_received()
+    assert isinstance(event, ConnectionFailed) and event.code == 1002
+    c = client()
+    c.receive_data(unmasked(1, "é".encode()))
+    c.receive_data(unmasked(1, b"\xff"))
+    events = c.events_received()
+    assert events[0] == Message("é".encode(), True)
+    assert isinstance(events[1], ConnectionFailed) and events[1].code == 1007
