@@ -8,3 +8,5 @@ this package does not import pygame (``run`` loads it when called).
 from __future__ import annotations
 
 from engine.platform.main import Main, is_headless_environment, run
+
+__all__ = ["Main", "is_headless_environment", "run"]
