@@ -79,6 +79,7 @@ class SceneTree(MainLoop):
         self._process_order_dirty = True
         self._process_list: list[Node] = []
         self._physics_list: list[Node] = []
+        self._removed_during_pass: set[Node] | None = None
         if SceneTree._singleton is None:
             SceneTree._singleton = self
 
@@ -158,6 +159,8 @@ class SceneTree(MainLoop):
         self.emit_signal("node_added", node)
 
     def _node_removed(self, node: Node) -> None:
+        if self._removed_during_pass is not None:
+            self._removed_during_pass.add(node)
         if self._current_scene is node:
             self._current_scene = None
         self._node_count -= 1
@@ -196,21 +199,35 @@ class SceneTree(MainLoop):
             self._process_order_dirty = False
         nodes = self._physics_list if physics else self._process_list
         paused = self._paused
-        for node in list(nodes):
-            if not is_instance_valid(node) or node._tree is not self:
-                continue
-            if not node._can_process(paused):
-                continue
-            if physics:
-                if node._physics_processing_internal:
-                    node.notification(Node.NOTIFICATION_INTERNAL_PHYSICS_PROCESS)
-                if node._physics_processing and is_instance_valid(node) and node._tree is self:
-                    node.notification(Node.NOTIFICATION_PHYSICS_PROCESS)
-            else:
-                if node._processing_internal:
-                    node.notification(Node.NOTIFICATION_INTERNAL_PROCESS)
-                if node._processing and is_instance_valid(node) and node._tree is self:
-                    node.notification(Node.NOTIFICATION_PROCESS)
+        # Like Godot's nodes_removed_on_group_call: a node that leaves the tree during the
+        # pass (removed or freed) is skipped; freed nodes always leave the tree first.
+        outer = self._removed_during_pass
+        removed: set[Node] = set()
+        self._removed_during_pass = removed
+        try:
+            for node in list(nodes):
+                if removed and node in removed:
+                    continue
+                if not node._can_process(paused):
+                    continue
+                if physics:
+                    if node._physics_processing_internal:
+                        node.notification(Node.NOTIFICATION_INTERNAL_PHYSICS_PROCESS)
+                        if removed and node in removed:
+                            continue
+                    if node._physics_processing:
+                        node.notification(Node.NOTIFICATION_PHYSICS_PROCESS)
+                else:
+                    if node._processing_internal:
+                        node.notification(Node.NOTIFICATION_INTERNAL_PROCESS)
+                        if removed and node in removed:
+                            continue
+                    if node._processing:
+                        node.notification(Node.NOTIFICATION_PROCESS)
+        finally:
+            self._removed_during_pass = outer
+            if outer is not None:
+                outer.update(removed)
 
     def _process_timers(self, delta: float, physics: bool) -> None:
         unscaled = self._unscaled(delta)
