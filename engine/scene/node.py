@@ -33,6 +33,7 @@ from engine.core.variant.node_path import NodePath
 if TYPE_CHECKING:
     from engine.scene.scene_tree import SceneTree
     from engine.scene.viewport import Viewport
+    from engine.scene.window import Window
 
 # Godot's global counter for "@Class@N" names; the first generated name uses 2.
 _unique_name_counter = itertools.count(2)
@@ -538,6 +539,16 @@ class Node(Object):
 
     def get_viewport(self) -> Viewport | None:
         return self._viewport
+
+    def get_window(self) -> Window | None:
+        """The ``Window`` this node is in (the tree's root), or ``None`` outside a tree."""
+        from engine.scene.window import Window
+
+        node = self._viewport
+        while node is not None and not isinstance(node, Window):
+            parent = node._parent
+            node = parent._viewport if parent is not None else None
+        return node
 
     def get_depth(self) -> int:
         return self._depth

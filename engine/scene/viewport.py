@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.core.messages import push_error
+from engine.core.variant.rect2 import Rect2
 from engine.scene.node import Node
 
 
@@ -40,6 +41,10 @@ class Viewport(Node):
                 break
             if node._processing_unhandled_input and node._tree is tree and node.can_process():
                 node._unhandled_input(event)
+
+    def get_visible_rect(self) -> Rect2:
+        """The visible area in canvas coordinates (the window's size for the root)."""
+        return Rect2()
 
     def set_input_as_handled(self) -> None:
         """Stop the current event from reaching any further handler."""

@@ -7,6 +7,7 @@ offscreen surface when headless) and writes ``size`` back when the window is res
 from __future__ import annotations
 
 from engine.core.properties import GodotProperty
+from engine.core.variant.rect2 import Rect2
 from engine.core.variant.vector2i import Vector2i
 from engine.scene.viewport import Viewport
 
@@ -32,6 +33,9 @@ class Window(Viewport):
 
     def get_size(self) -> Vector2i:
         return self._size
+
+    def get_visible_rect(self) -> Rect2:
+        return Rect2(0, 0, self._size.x, self._size.y)
 
     title = GodotProperty(get_title, set_title, default="")
     size = GodotProperty(get_size, set_size, default=Vector2i(960, 540))

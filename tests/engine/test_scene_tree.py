@@ -361,3 +361,14 @@ def test_input_goes_last_node_first_until_handled(tree: SceneTree) -> None:
     tree.paused = True
     tree.root.push_input("paused")
     assert got == []
+
+
+def test_root_window_viewport_and_visible_rect(tree: SceneTree) -> None:
+    node = Node()
+    tree.root.add_child(node)
+    assert tree.root.name == "root"
+    assert node.get_viewport() is tree.root
+    assert node.get_window() is tree.root
+    rect = node.get_viewport().get_visible_rect()  # type: ignore[union-attr]
+    assert (rect.size.x, rect.size.y) == (960, 540)
+    assert Node().get_window() is None
