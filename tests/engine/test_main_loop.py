@@ -173,8 +173,9 @@ def test_run_delta_is_real_elapsed_time_at_the_frame_cap() -> None:
     assert len(deltas) == 8
     # Each delta is the wall time since the previous frame, as seen from _process.
     for i in range(1, 8):
-        assert deltas[i] == pytest.approx(stamps[i] - stamps[i - 1], abs=0.004)
-    assert sum(deltas[1:]) == pytest.approx(stamps[-1] - stamps[0], abs=0.004)
+        assert deltas[i] == pytest.approx(stamps[i] - stamps[i - 1], abs=0.01)
+    # Over several frames the sums telescope: only the two end points can differ.
+    assert sum(deltas[1:]) == pytest.approx(stamps[-1] - stamps[0], abs=0.005)
     # The cap holds frames apart (no upper bound: CI machines stall).
     assert sum(deltas[1:]) / 7 >= 0.0095
 
