@@ -659,7 +659,7 @@ class Node(Object):
         self, method: str, args: Sequence[Any] = (), parent_first: bool = False
     ) -> None:
         """Call ``method(*args)`` on this node and every descendant that has it."""
-        if parent_first and hasattr(self, method):
+        if parent_first and self.has_method(method):
             getattr(self, method)(*args)
         self._blocked += 1
         try:
@@ -667,7 +667,7 @@ class Node(Object):
                 child.propagate_call(method, args, parent_first)
         finally:
             self._blocked -= 1
-        if not parent_first and hasattr(self, method):
+        if not parent_first and self.has_method(method):
             getattr(self, method)(*args)
 
     # -- processing ----------------------------------------------------------------------------

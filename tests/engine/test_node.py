@@ -401,3 +401,23 @@ def test_virtual_overrides_turn_processing_on_before_ready(tree: SceneTree) -> N
     tree.root.add_child(plain)
     assert states == [True, False]
     assert not plain.is_processing()
+
+
+def test_propagate_call_and_notification_order() -> None:
+    calls: list[str] = []
+
+    class Greeter(Node):
+        def greet(self, word: str) -> None:
+            calls.append(f"{self.name}:{word}")
+
+    top, mid, leaf = Greeter(), Node(), Greeter()
+    top.name, mid.name, leaf.name = "Top", "Mid", "Leaf"
+    top.add_child(mid)
+    mid.add_child(leaf)
+    top.propagate_call("greet", ["hi"])
+    assert calls == ["Leaf:hi", "Top:hi"]  # children first by default
+    calls.clear()
+    top.propagate_call("greet", ["yo"], True)
+    assert calls == ["Top:yo", "Leaf:yo"]
+    top.propagate_call("ready")  # a signal, not a method: ignored
+    top.free()
