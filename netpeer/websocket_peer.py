@@ -189,7 +189,7 @@ class WebSocketPeer(PacketPeer):
         self._close_reason = ""
         self._deadline = _INF
         # inbound queue
-        self._inq: deque[Message] = deque()
+        self._inq: deque[Message] | None = None  # created on the first message
         self._in_bytes = 0
         self._in_budget = 65535
         self._in_full = False
@@ -297,7 +297,7 @@ class WebSocketPeer(PacketPeer):
         """Forget the previous connection (a CLOSING one is dropped)."""
         self._drop_transport()
         self._conn = None
-        self._inq.clear()
+        self._inq = None
         self._in_bytes = 0
         self._in_full = False
         self._was_string = False
@@ -602,12 +602,16 @@ class WebSocketPeer(PacketPeer):
                 break
             for event in events:
                 if type(event) is Message:
+                    if inq is None:
+                        inq = self._inq = deque()
                     inq.append(event)
                     self._in_bytes += len(event.data)
                     continue
                 self._on_event(conn, event)
-        if not self._in_full and (
-            self._in_bytes >= self._in_budget or len(inq) >= self._max_queued_packets
+        if (
+            not self._in_full
+            and inq is not None
+            and (self._in_bytes >= self._in_budget or len(inq) >= self._max_queued_packets)
         ):
             self._in_full = True
             self.emit_signal("inbound_buffer_full")
@@ -741,7 +745,7 @@ class WebSocketPeer(PacketPeer):
 
     def _get_packet(self) -> tuple[Error, bytes]:
         inq = self._inq
-        if inq:
+        if inq:  # None or empty: nothing queued
             message = inq.popleft()
             data = message.data
             self._was_string = message.is_text
@@ -754,7 +758,8 @@ class WebSocketPeer(PacketPeer):
         return fail(Error.ERR_UNAVAILABLE, "No packet available."), b""
 
     def _get_available_packet_count(self) -> int:
-        return len(self._inq)
+        inq = self._inq
+        return 0 if inq is None else len(inq)
 
     def _get_max_packet_size(self) -> int:
         return self._inbound_buffer_size if self._state is WebSocketPeer.STATE_OPEN else 0
