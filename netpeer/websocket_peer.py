@@ -1027,7 +1027,11 @@ def _http_answer(answer: Any) -> bytes | None:
             and isinstance(body, bytes | bytearray)
             and all(isinstance(h, str) for h in headers)
         ):
-            return build_http_response(status, bytes(body), list(headers))
+            extra = [h for h in headers if not h.lower().startswith("content-type:")]
+            types = [h.split(":", 1)[1].strip() for h in headers if h not in extra]
+            if types:
+                return build_http_response(status, bytes(body), extra, content_type=types[-1])
+            return build_http_response(status, bytes(body), extra)
     return None
 
 
