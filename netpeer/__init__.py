@@ -32,4 +32,34 @@ from netpeer.stream_peer_tls import StreamPeerTLS
 from netpeer.tcp_server import TCPServer
 from netpeer.tls_options import TLSOptions
 from netpeer.udp_server import UDPServer
+from netpeer.websocket_peer import WebSocketPeer
 from netpeer.x509_certificate import X509Certificate
+
+__all__ = [
+    "IP",
+    "Crypto",
+    "CryptoKey",
+    "EncodedObjectAsID",
+    "HMACContext",
+    "HashingContext",
+    "PacketPeer",
+    "PacketPeerExtension",
+    "PacketPeerStream",
+    "PacketPeerUDP",
+    "StreamPeer",
+    "StreamPeerBuffer",
+    "StreamPeerExtension",
+    "StreamPeerTCP",
+    "StreamPeerTLS",
+    "TCPServer",
+    "TLSOptions",
+    "UDPServer",
+    "WebSocketPeer",
+    "X509Certificate",
+    "bytes_to_var",
+    "bytes_to_var_with_objects",
+    "decode_variant",
+    "encode_variant",
+    "var_to_bytes",
+    "var_to_bytes_with_objects",
+]

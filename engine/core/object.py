@@ -907,8 +907,8 @@ def _target_alive(target: Callable) -> bool:
     return object_id == 0 or object_db.get_instance(object_id) is not None
 
 
-def _class_property(cls: type, name: str) -> GodotProperty[Any] | None:
-    registry: dict[str, GodotProperty[Any]] = getattr(cls, "_godot_properties", {})
+def _class_property(cls: type, name: str) -> GodotProperty[Any, Any] | None:
+    registry: dict[str, GodotProperty[Any, Any]] = getattr(cls, "_godot_properties", {})
     return registry.get(name)
 
 

@@ -10,20 +10,40 @@ property is recorded per class for ``Object.get_property_list()`` and ``Object.g
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 _T = TypeVar("_T")
+_S = TypeVar("_S")
 
 _NO_DEFAULT: Any = object()
 
 
-class GodotProperty(Generic[_T]):
-    """A data descriptor that forwards to a getter and an optional setter method."""
+class GodotProperty(Generic[_T, _S]):
+    """A data descriptor that forwards to a getter and an optional setter method.
 
+    ``_T`` is what the getter returns, ``_S`` what the setter accepts: they differ where
+    Godot converts on assignment (``peer.supported_protocols = ["chat"]`` stores a
+    ``PackedStringArray``).
+    """
+
+    @overload
+    def __init__(
+        self: GodotProperty[_T, NoReturn],
+        getter: Callable[[Any], _T],
+        setter: None = None,
+        default: _T = _NO_DEFAULT,
+    ) -> None: ...
+    @overload
     def __init__(
         self,
         getter: Callable[[Any], _T],
-        setter: Callable[[Any, _T], object] | None = None,
+        setter: Callable[[Any, _S], object],
+        default: _T = _NO_DEFAULT,
+    ) -> None: ...
+    def __init__(
+        self,
+        getter: Callable[[Any], _T],
+        setter: Callable[[Any, _S], object] | None = None,
         default: _T = _NO_DEFAULT,
     ) -> None:
         self.getter_name = getter.__name__
@@ -33,27 +53,27 @@ class GodotProperty(Generic[_T]):
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        registry: dict[str, GodotProperty[Any]] = dict(getattr(owner, "_godot_properties", {}))
+        registry: dict[str, GodotProperty[Any, Any]] = dict(getattr(owner, "_godot_properties", {}))
         registry[name] = self
         owner._godot_properties = registry  # type: ignore[attr-defined]
 
     @overload
-    def __get__(self, instance: None, owner: type) -> GodotProperty[_T]: ...
+    def __get__(self, instance: None, owner: type) -> GodotProperty[_T, _S]: ...
     @overload
     def __get__(self, instance: object, owner: type) -> _T: ...
-    def __get__(self, instance: object | None, owner: type) -> GodotProperty[_T] | _T:
+    def __get__(self, instance: object | None, owner: type) -> GodotProperty[_T, _S] | _T:
         if instance is None:
             return self
         result: _T = getattr(instance, self.getter_name)()
         return result
 
-    def __set__(self, instance: object, value: _T) -> None:
+    def __set__(self, instance: object, value: _S) -> None:
         if self.setter_name is None:
             raise AttributeError(f"property {self.name!r} is read-only")
         getattr(instance, self.setter_name)(value)
 
 
-def godot_properties(cls: type) -> dict[str, GodotProperty[Any]]:
+def godot_properties(cls: type) -> dict[str, GodotProperty[Any, Any]]:
     """Return the properties declared on ``cls`` and its ancestors, by name."""
-    registry: dict[str, GodotProperty[Any]] = getattr(cls, "_godot_properties", {})
+    registry: dict[str, GodotProperty[Any, Any]] = getattr(cls, "_godot_properties", {})
     return dict(registry)
