@@ -10,32 +10,34 @@ checks). ``localhost_pem_paths()`` gives the PEM files, for servers that want pa
     server_options = TLSOptions.server(key, cert)
     client_options = TLSOptions.client(cert)       # connect_to_stream(tcp, "localhost", ...)
 
-The pair is generated on first use (EC P-256, one year) and cached per user in
-``tempfile.gettempdir()/netpeer-dev-cert-<uid>/``; it is never committed anywhere. Files are
-named after the certificate's serial and a ``current`` file (replaced atomically) names the
-pair in use, so concurrent test processes never see a key from one pair and a certificate
-from another. This is a development convenience, not a way to run a public server.
+The pair is made on first use with our own ``Crypto`` (``generate_rsa(2048)`` and
+``generate_self_signed_certificate`` with Godot's certificate profile, plus the SANs through
+its Python-only ``_alt_names``), valid for one year, and cached per user in
+``tempfile.gettempdir()/netpeer-dev-cert-v2-<uid>/``; it is never committed anywhere. Files
+are named after the certificate's serial and a ``current`` file (replaced atomically) names
+the pair in use, so concurrent test processes never see a key from one pair and a
+certificate from another. This is a development convenience, not a way to run a public
+server.
 """
 
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import os
 import tempfile
 import threading
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives import serialization
 
+from netpeer.crypto import Crypto
 from netpeer.crypto_key import CryptoKey
 from netpeer.x509_certificate import X509Certificate
 
 HOST_NAMES = ("localhost", "127.0.0.1", "::1")
 _VALID_DAYS = 365
 _RENEW_BEFORE = datetime.timedelta(days=7)
+_CACHE_VERSION = "v2"  # bump when the certificate profile changes: old pairs are not reused
 _lock = threading.Lock()
 _cached: tuple[str, str] | None = None
 
@@ -54,58 +56,27 @@ def _user_id() -> str:
 
 def cache_directory() -> str:
     """Where the development pair is kept."""
-    return os.path.join(tempfile.gettempdir(), f"netpeer-dev-cert-{_user_id()}")
+    return os.path.join(tempfile.gettempdir(), f"netpeer-dev-cert-{_CACHE_VERSION}-{_user_id()}")
 
 
 def _generate() -> tuple[bytes, bytes, str]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    crypto = Crypto()
+    key = crypto.generate_rsa(2048)
+    if key is None:
+        raise RuntimeError("Crypto.generate_rsa(2048) failed")
     now = datetime.datetime.now(datetime.timezone.utc)
-    public = key.public_key()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(public)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=_VALID_DAYS))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [
-                    x509.DNSName("localhost"),
-                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                    x509.IPAddress(ipaddress.ip_address("::1")),
-                ]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=True,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
-        .sign(key, hashes.SHA256())
+    stamp = "%Y%m%d%H%M%S"
+    cert = crypto.generate_self_signed_certificate(
+        key,
+        "CN=localhost",
+        (now - datetime.timedelta(days=1)).strftime(stamp),
+        (now + datetime.timedelta(days=_VALID_DAYS)).strftime(stamp),
+        _alt_names=HOST_NAMES,
     )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM), f"{cert.serial_number:x}"
+    if cert is None:
+        raise RuntimeError("Crypto.generate_self_signed_certificate failed")
+    serial = f"{cert._get_certificates()[0].serial_number:x}"
+    return key.save_to_string().encode("ascii"), cert.save_to_string().encode("ascii"), serial
 
 
 def _write_atomic(path: str, data: bytes, mode: int) -> None:

@@ -7,17 +7,24 @@ crypto.cpp): ``generate_rsa`` takes the size in **bits** (exponent 65537);
 ``issuer_name``, SHA-256, a random 20-byte serial and basic constraints CA=true, pathlen 0;
 ``sign``/``verify`` take an already computed hash (PKCS#1 v1.5 for RSA, ECDSA for EC keys);
 ``encrypt``/``decrypt`` are RSA PKCS#1 v1.5. Failures print an error and return an empty
-value, like Godot. One exception: a ciphertext of the right size that does not decrypt gives
-junk bytes instead of an error (OpenSSL's implicit rejection, a defence against the Marvin
-timing attack; mbedTLS reports an error).
+value, like Godot. One exception: a ciphertext of the right size that does not decrypt
+gives junk bytes instead of an error (OpenSSL's implicit rejection, a defence against the
+Marvin timing attack; mbedTLS reports an error).
+
+Python-only: ``generate_self_signed_certificate(..., _alt_names=[...])`` adds SubjectAltNames
+(host names and IP literals), which Godot's signature cannot express but clients other than
+mbedTLS (Python's ``ssl``, browsers) need, plus the key usage and key identifiers that
+strict X.509 checkers want; ``netpeer._dev_certificate`` builds its localhost pair with it.
 """
 
 from __future__ import annotations
 
 import datetime
 import hmac
+import ipaddress
 import os
 import secrets
+from collections.abc import Sequence
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -111,6 +118,44 @@ def _parse_time(text: str) -> datetime.datetime | None:
         return None
 
 
+def _alt_name_extensions(
+    builder: x509.CertificateBuilder, names: Sequence[str], public: object
+) -> x509.CertificateBuilder | None:
+    """Add SubjectAltNames for ``names`` (IP literals become iPAddress entries) and what a
+    strict verifier expects of a certificate that is its own CA: key usage (with
+    keyCertSign, as pathlen is set) and key identifiers. None if a name is unusable."""
+    if isinstance(names, str):
+        raise TypeError("_alt_names must be a sequence of str, not a str")
+    entries: list[x509.GeneralName] = []
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"_alt_names must hold str, got {type(name).__name__}")
+        try:
+            entries.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            if not name or not name.isascii() or any(c in name for c in " /\\"):
+                return None
+            entries.append(x509.DNSName(name))
+    assert isinstance(public, (rsa.RSAPublicKey, ec.EllipticCurvePublicKey))
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=isinstance(public, rsa.RSAPublicKey),
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    return (
+        builder.add_extension(x509.SubjectAlternativeName(entries), critical=False)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
+    )
+
+
 def _check_key(key: object) -> CryptoKey:
     if not isinstance(key, CryptoKey):
         raise TypeError(f"key must be CryptoKey, got {type(key).__name__}")
@@ -144,8 +189,13 @@ class Crypto(RefCounted):
         issuer_name: str = "CN=myserver,O=myorganisation,C=IT",
         not_before: str = "20140101000000",
         not_after: str = "20340101000000",
+        *,
+        _alt_names: Sequence[str] = (),
     ) -> X509Certificate | None:
-        """A self-signed certificate for ``key`` with subject = issuer = ``issuer_name``."""
+        """A self-signed certificate for ``key`` with subject = issuer = ``issuer_name``.
+
+        ``_alt_names`` (Python-only) adds SubjectAltNames, see the module docstring.
+        """
         crypto_key = _check_key(key)
         for value, what in ((issuer_name, "issuer_name"), (not_before, "not_before")):
             if not isinstance(value, str):
@@ -172,6 +222,11 @@ class Crypto(RefCounted):
             .not_valid_after(end)
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         )
+        if _alt_names:
+            with_names = _alt_name_extensions(builder, _alt_names, private.public_key())
+            if with_names is None:
+                return fail(None, f"Invalid subject alternative names {list(_alt_names)!r}.")
+            builder = with_names
         try:
             cert = builder.sign(private, hashes.SHA256())
         except ValueError as e:

@@ -140,6 +140,7 @@ def test_ssl_client_to_our_server(closers, version: ssl.TLSVersion, name: str) -
     key, cert = localhost_key_and_certificate()
     _, cert_path = localhost_pem_paths()
     client_ctx = _pin(ssl.create_default_context(cafile=cert_path), version)
+    client_ctx.verify_flags |= ssl.VERIFY_X509_STRICT  # as Python 3.13 defaults do
     listener = TCPServer()
     assert listener.listen(0, "127.0.0.1") == Error.OK
     closers.append(listener)

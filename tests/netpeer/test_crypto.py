@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from engine.core.error import Error
 from engine.core.resource import Resource
-from netpeer._dev_certificate import HOST_NAMES, localhost_key_and_certificate
+from netpeer._dev_certificate import HOST_NAMES, cache_directory, localhost_key_and_certificate
 from netpeer.crypto import Crypto
 from netpeer.crypto_key import CryptoKey
 from netpeer.hashing_context import HashingContext
@@ -23,6 +27,20 @@ crypto = Crypto()
 def rsa_key() -> CryptoKey:
     key = crypto.generate_rsa(2048)
     assert key is not None
+    return key
+
+
+@pytest.fixture(scope="module")
+def ec_key() -> CryptoKey:
+    """An EC P-256 key (Godot's Crypto only generates RSA; CryptoKey loads EC keys too)."""
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key = CryptoKey()
+    assert key.load_from_string(pem.decode()) == Error.OK
+    assert key.save_to_string().startswith("-----BEGIN EC PRIVATE KEY-----")  # SEC1, like mbedTLS
     return key
 
 
@@ -66,6 +84,42 @@ def test_self_signed_certificate_godot_defaults(rsa_key: CryptoKey) -> None:
     assert other._get_certificates()[0].serial_number != c.serial_number
 
 
+def test_self_signed_certificate_alt_names(rsa_key: CryptoKey, ec_key: CryptoKey) -> None:
+    """Python-only ``_alt_names``: SANs plus what strict X.509 checks want of a self-signed CA."""
+    cert = crypto.generate_self_signed_certificate(
+        rsa_key, "CN=game", _alt_names=["game.example", "10.0.0.1", "::1"]
+    )
+    assert cert is not None
+    (c,) = cert._get_certificates()
+    san = c.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert san.get_values_for_type(x509.DNSName) == ["game.example"]
+    assert san.get_values_for_type(x509.IPAddress) == [
+        ipaddress.ip_address("10.0.0.1"),
+        ipaddress.ip_address("::1"),
+    ]
+    constraints = c.extensions.get_extension_for_class(x509.BasicConstraints)
+    assert constraints.critical and constraints.value.ca and constraints.value.path_length == 0
+    usage = c.extensions.get_extension_for_class(x509.KeyUsage)
+    assert usage.critical and usage.value.key_cert_sign and usage.value.digital_signature
+    assert usage.value.key_encipherment  # RSA key exchange (TLS 1.2 RSA suites)
+    c.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    c.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
+    ec_cert = crypto.generate_self_signed_certificate(ec_key, "CN=e", _alt_names=["e.example"])
+    assert ec_cert is not None
+    ec_usage = ec_cert._get_certificates()[0].extensions.get_extension_for_class(x509.KeyUsage)
+    assert not ec_usage.value.key_encipherment
+    # Without _alt_names the profile stays Godot's: basic constraints only.
+    plain = crypto.generate_self_signed_certificate(rsa_key, "CN=game")
+    assert plain is not None
+    assert len(plain._get_certificates()[0].extensions) == 1
+    assert crypto.generate_self_signed_certificate(rsa_key, "CN=a", _alt_names=["bad name"]) is None
+    assert crypto.generate_self_signed_certificate(rsa_key, "CN=a", _alt_names=[""]) is None
+    with pytest.raises(TypeError):
+        crypto.generate_self_signed_certificate(rsa_key, "CN=a", _alt_names="localhost")
+    with pytest.raises(TypeError):
+        crypto.generate_self_signed_certificate(rsa_key, "CN=a", _alt_names=[1])  # type: ignore[list-item]
+
+
 def test_self_signed_certificate_bad_input(rsa_key: CryptoKey) -> None:
     assert crypto.generate_self_signed_certificate(rsa_key, "XX=unknown") is None
     assert crypto.generate_self_signed_certificate(rsa_key, "CN=a", "2014") is None
@@ -99,8 +153,8 @@ def test_sign_verify_rsa(rsa_key: CryptoKey, hash_type: int, fn) -> None:
     assert crypto.sign(hash_type, digest, public) == b""  # public-only keys cannot sign
 
 
-def test_sign_verify_ec() -> None:
-    key, _ = localhost_key_and_certificate()  # an EC P-256 key
+def test_sign_verify_ec(ec_key: CryptoKey) -> None:
+    key = ec_key
     digest = hashlib.sha256(b"m").digest()
     signature = crypto.sign(HashingContext.HASH_SHA256, digest, key)
     assert signature
@@ -113,7 +167,7 @@ def test_sign_rejects_wrong_hash_size(rsa_key: CryptoKey) -> None:
     assert crypto.sign(9, b"x" * 32, rsa_key) == b""
 
 
-def test_encrypt_decrypt(rsa_key: CryptoKey) -> None:
+def test_encrypt_decrypt(rsa_key: CryptoKey, ec_key: CryptoKey) -> None:
     public = CryptoKey()
     assert public.load_from_string(rsa_key.save_to_string(True), True) == Error.OK
     ciphertext = crypto.encrypt(public, b"secret")
@@ -125,7 +179,6 @@ def test_encrypt_decrypt(rsa_key: CryptoKey) -> None:
     # answers with deterministic junk instead of an error; it is never the plaintext.
     assert crypto.decrypt(rsa_key, b"\x00" * 256) != b"secret"
     assert crypto.encrypt(public, b"x" * 300) == b""  # too long for PKCS#1 v1.5
-    ec_key, _ = localhost_key_and_certificate()
     assert crypto.encrypt(ec_key, b"x") == b""
 
 
@@ -220,6 +273,12 @@ def test_resource_properties() -> None:
 def test_dev_certificate() -> None:
     key, cert = localhost_key_and_certificate()
     (c,) = cert._get_certificates()
+    # Made by our Crypto: generate_rsa(2048) and Godot's certificate profile (+ SANs).
+    public_key = c.public_key()
+    assert isinstance(public_key, rsa.RSAPublicKey) and public_key.key_size == 2048
+    assert c.subject == c.issuer
+    assert c.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "localhost"
+    assert c.extensions.get_extension_for_class(x509.BasicConstraints).value.path_length == 0
     san = c.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     names = [str(v) for v in san.get_values_for_type(x509.DNSName)] + [
         str(v) for v in san.get_values_for_type(x509.IPAddress)
@@ -229,3 +288,5 @@ def test_dev_certificate() -> None:
     assert public is not None and public == c.public_key()
     _key2, cert2 = localhost_key_and_certificate()
     assert cert2.save_to_string() == cert.save_to_string()  # cached, not regenerated
+    repo = Path(__file__).resolve().parents[2]
+    assert not Path(cache_directory()).resolve().is_relative_to(repo)  # never committed
