@@ -314,6 +314,10 @@ def test_multicast_join_and_leave(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_icmp_errors_are_not_receive_failures() -> None:
     peer = PacketPeerUDP()
+    # An ICMP "port unreachable" needs a port with no socket, so this is the one place that
+    # releases a port and reuses its number. The race is harmless: if another process binds
+    # the port meanwhile, no ICMP comes back and the assertions below still hold (the test
+    # then only checks the quiet case).
     dead = bound()
     dead_port = dead.get_local_port()
     dead.close()

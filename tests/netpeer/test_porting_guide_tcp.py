@@ -1,19 +1,21 @@
 """Run the TCP/UDP Python snippets of docs/porting-guide.md for real, so the guide cannot rot.
 
-Every fenced ``python`` block whose first line is ``# porting-guide: NAME`` is executed
-(with its example ports swapped for free ones) and its nodes are driven by a real
-``SceneTree`` over loopback until they have printed what the guide promises.
+Every fenced ``python`` block whose first line is ``# porting-guide: NAME`` is executed and
+its nodes are driven by a real ``SceneTree`` over loopback until they have printed what the
+guide promises. Servers run with their example port swapped for 0 (the OS picks a free one,
+read back with ``get_local_port()``) and clients get that port, so parallel test runs never
+race for a port.
 """
 
 from __future__ import annotations
 
 import re
-import socket
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_stream_peer_tcp import refused_port
 
 from engine.scene.node import Node
 from engine.scene.scene_tree import SceneTree
@@ -26,13 +28,6 @@ _BLOCK = re.compile(r"```python\n# porting-guide: ([\w-]+)\n(.*?)```", re.DOTALL
 
 def _snippets() -> dict[str, str]:
     return dict(_BLOCK.findall(GUIDE.read_text(encoding="utf-8")))
-
-
-def _free_port(kind: socket.SocketKind) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 def _run(name: str, ports: dict[str, int]) -> dict[str, Any]:
@@ -83,10 +78,12 @@ def test_every_tagged_block_is_covered() -> None:
 
 
 def test_tcp_server_and_client(capsys: pytest.CaptureFixture[str]) -> None:
-    port = _free_port(socket.SOCK_STREAM)
-    server = _node(_run("tcp-server", {"4242": port}))
+    server = _node(_run("tcp-server", {"4242": 0}))
+    tree = _tree(server)
+    port = server.server.get_local_port()
+    assert port > 0
     client = _node(_run("tcp-client", {"4242": port}))
-    tree = _tree(server, client)
+    tree.get_root().add_child(client)
     try:
         _drive(tree, capsys, ["server says: welcome\n", "client says: hello from the client\n"])
         # The client leaves: the server notices and forgets it.
@@ -101,21 +98,23 @@ def test_tcp_server_and_client(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_tcp_client_without_server_reports_the_error(capsys: pytest.CaptureFixture[str]) -> None:
-    port = _free_port(socket.SOCK_STREAM)
-    client = _node(_run("tcp-client", {"4242": port}))
-    tree = _tree(client)
-    try:
-        _drive(tree, capsys, ["could not connect\n"])
-        assert not client.is_processing()
-    finally:
-        tree.finalize()
+    with refused_port() as port:
+        client = _node(_run("tcp-client", {"4242": port}))
+        tree = _tree(client)
+        try:
+            _drive(tree, capsys, ["could not connect\n"])
+            assert not client.is_processing()
+        finally:
+            tree.finalize()
 
 
 def test_udp_server_and_client(capsys: pytest.CaptureFixture[str]) -> None:
-    port = _free_port(socket.SOCK_DGRAM)
-    server = _node(_run("udp-server", {"4242": port}))
+    server = _node(_run("udp-server", {"4242": 0}))
+    tree = _tree(server)
+    port = server.server.get_local_port()
+    assert port > 0
     client = _node(_run("udp-client", {"4242": port}))
-    tree = _tree(server, client)
+    tree.get_root().add_child(client)
     try:
         printed = _drive(
             tree,
@@ -131,13 +130,14 @@ def test_udp_server_and_client(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_udp_send_and_listen(capsys: pytest.CaptureFixture[str]) -> None:
-    listen_port = _free_port(socket.SOCK_DGRAM)
-    send_port = _free_port(socket.SOCK_DGRAM)
-    listener = _node(_run("udp-listen", {"4433": listen_port}))
+    listener = _node(_run("udp-listen", {"4433": 0}))
     tree = _tree(listener)
+    listen_port = listener.peer.get_local_port()
+    assert listen_port > 0
     try:
-        sent = _run("udp-send", {"4444": send_port, "4433": listen_port})
-        assert sent["peer"].get_local_port() == send_port
+        sent = _run("udp-send", {"4444": 0, "4433": listen_port})
+        send_port = sent["peer"].get_local_port()
+        assert send_port not in (0, listen_port)
         _drive(tree, capsys, ["Received message: hello\n"])
         assert listener.peer.get_packet_port() == send_port
     finally:

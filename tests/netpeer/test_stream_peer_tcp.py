@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import socket
@@ -53,13 +54,18 @@ def tcp_pair(host: str = "127.0.0.1") -> tuple[StreamPeerTCP, StreamPeerTCP]:
     return client, accepted
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on (bound once, then released)."""
+@contextlib.contextmanager
+def refused_port(host: str = "127.0.0.1") -> Iterator[int]:
+    """A port where connects are refused and that no other process can take meanwhile.
+
+    The port stays bound for the whole block, without ``listen()`` (so the kernel answers a
+    SYN with a reset) and without ``SO_REUSEADDR`` (so nobody else can bind or listen on
+    it): unlike "bind, close, reuse the number" this cannot race with parallel tests.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        port: int = s.getsockname()[1]
-    return port
+    with socket.socket(family, socket.SOCK_STREAM) as holder:
+        holder.bind((host, 0))
+        yield holder.getsockname()[1]
 
 
 def read_exactly(peer: StreamPeerTCP, n: int, timeout: float = 10.0) -> bytes:
@@ -183,27 +189,26 @@ def test_available_bytes_and_nodelay() -> None:
 @pytest.mark.parametrize("host", LOOPBACKS)
 def test_connect_refused_then_reconnect(host: str, caplog: pytest.LogCaptureFixture) -> None:
     peer = StreamPeerTCP()
-    port = free_port(host)
-    with caplog.at_level(logging.ERROR, logger="godot"):
+    caplog.set_level(logging.ERROR, logger="godot")
+    with refused_port(host) as port:
         err = peer.connect_to_host(host, port)
-    if err == Error.FAILED:  # The OS refused at once: Godot's immediate failure path.
-        assert peer.get_status() == NONE
-    else:
-        assert err == Error.OK
-        results: list[Error] = []
-        wait_until(
-            lambda: peer.get_status() != CONNECTING, step=lambda: results.append(peer.poll())
-        )
-        assert peer.get_status() == ERROR
-        assert results[-1] == Error.ERR_CONNECTION_ERROR
-        assert peer.get_connected_host() == "" and peer.get_connected_port() == 0
-        # ERROR is sticky until disconnect_from_host() (Q15).
-        with caplog.at_level(logging.ERROR, logger="godot"):
+        if err == Error.FAILED:  # The OS refused at once: Godot's immediate failure path.
+            assert peer.get_status() == NONE
+        else:
+            assert err == Error.OK
+            results: list[Error] = []
+            wait_until(
+                lambda: peer.get_status() != CONNECTING, step=lambda: results.append(peer.poll())
+            )
+            assert peer.get_status() == ERROR
+            assert results[-1] == Error.ERR_CONNECTION_ERROR
+            assert peer.get_connected_host() == "" and peer.get_connected_port() == 0
+            # ERROR is sticky until disconnect_from_host() (Q15).
             assert peer.connect_to_host(host, port) == Error.ERR_ALREADY_IN_USE
-        assert peer.poll() == Error.OK and peer.get_status() == ERROR
-        assert peer.get_partial_data(1) == (Error.FAILED, b"")
-        peer.disconnect_from_host()
-        assert peer.get_status() == NONE
+            assert peer.poll() == Error.OK and peer.get_status() == ERROR
+            assert peer.get_partial_data(1) == (Error.FAILED, b"")
+            peer.disconnect_from_host()
+            assert peer.get_status() == NONE
     server = TCPServer()
     assert server.listen(0, host) == Error.OK
     connect(peer, host, server.get_local_port())
