@@ -15,7 +15,7 @@ from contracts import STREAM_PEER_CHECKS
 from contracts.memory_pair import memory_stream_pair
 
 from engine.core.error import Error
-from netpeer._dev_certificate import localhost_key_and_certificate
+from netpeer._dev_certificate import localhost_key_and_certificate, localhost_pem_paths
 from netpeer.crypto import Crypto
 from netpeer.crypto_key import CryptoKey
 from netpeer.stream_peer import StreamPeer
@@ -233,6 +233,65 @@ def test_godot_style_certificate_without_sans(dev) -> None:
         (key, cert), TLSOptions.client(cert), host="game.example"
     )
     assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+
+
+@pytest.mark.parametrize(
+    ("make_options", "host", "expected_sni"),
+    [
+        (lambda cert: TLSOptions.client(cert), "localhost", b"localhost"),
+        (lambda cert: TLSOptions.client(cert, "localhost"), "10.9.9.9", b"localhost"),
+        (lambda cert: TLSOptions.client(cert), "127.0.0.1", None),  # no IP literals in SNI
+        (lambda cert: TLSOptions.client_unsafe(cert), "localhost", None),
+        (lambda cert: TLSOptions.client_unsafe(), "localhost", None),
+    ],
+    ids=["full", "full-override", "full-ip", "unsafe-chain", "unsafe"],
+)
+def test_sni_only_with_full_verification(dev, make_options, host: str, expected_sni) -> None:
+    key, cert = dev
+    server_options = TLSOptions.server(key, cert)
+    seen: list[bytes | None] = []
+    server_options._get_context().set_tlsext_servername_callback(
+        lambda conn: seen.append(conn.get_servername())
+    )
+    a, b, pump_raw = memory_stream_pair()
+    client, server = StreamPeerTLS(), StreamPeerTLS()
+    assert client.connect_to_stream(a, host, make_options(cert)) == Error.OK
+    assert server.accept_stream(b, server_options) == Error.OK
+    _settle(lambda: (pump_raw(), _poll(client, server)), client, server)
+    assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+    assert seen == [expected_sni]
+
+
+def test_system_ca_store_is_used_without_a_chain(dev, monkeypatch, caplog) -> None:
+    """TLSOptions.client() trusts the system store: point OpenSSL's default file at our
+    certificate and the same server that is otherwise untrusted connects."""
+    _, cert_path = localhost_pem_paths()
+    with caplog.at_level(logging.ERROR, logger="godot"):
+        client, _, pump = memory_tls_pair(dev, TLSOptions.client(), connect=False)
+        _settle(pump, client)
+    assert client.get_status() == S.STATUS_ERROR  # our certificate is in no system store
+    assert "verify" in client._get_failure_reason()
+    monkeypatch.setenv("SSL_CERT_FILE", cert_path)
+    client, server, _ = memory_tls_pair(dev, TLSOptions.client())
+    assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("side", ["client", "server"])
+def test_first_step_failure_reports_the_real_cause(dev, side: str, caplog) -> None:
+    """Q20 fixed: a handshake that cannot start (the TCP is not connected) is STATUS_ERROR,
+    not STATUS_ERROR_HOSTNAME_MISMATCH, and the call returns FAILED, without raising."""
+    key, cert = dev
+    tls = StreamPeerTLS()
+    with caplog.at_level(logging.ERROR, logger="godot"):
+        if side == "client":
+            err = tls.connect_to_stream(StreamPeerTCP(), "localhost", TLSOptions.client(cert))
+        else:
+            err = tls.accept_stream(StreamPeerTCP(), TLSOptions.server(key, cert))
+    assert err == Error.FAILED
+    assert tls.get_status() == S.STATUS_ERROR
+    assert tls.get_stream() is None
+    assert tls._get_failure_reason()
 
 
 def _memory_contract_pair(dev) -> Callable[[], tuple[StreamPeer, StreamPeer, Callable[[], None]]]:
