@@ -54,6 +54,8 @@ class ArenaConfig:
     tls: bool = False
     """wss://: the server uses netpeer's development certificate for ``localhost``."""
     seed: int = 7
+    print_events: bool = False
+    """Also print every event line to stdout as it happens (for headless servers)."""
 
 
 def _dev_tls() -> tuple[TLSOptions, TLSOptions]:
@@ -143,8 +145,11 @@ class ArenaDemo(Node):
         self.add_child(client)
 
     def log(self, text: str) -> None:
-        self.events.append((time.monotonic() - self._started, text))
+        stamp = time.monotonic() - self._started
+        self.events.append((stamp, text))
         del self.events[:-MAX_EVENTS]
+        if self.config.print_events:
+            print(f"{stamp:7.2f}  {text}", flush=True)
 
     # -- every frame ------------------------------------------------------------------------------
 

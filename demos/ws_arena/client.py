@@ -169,6 +169,8 @@ class ArenaClient(Node):
         if err != Error.OK:
             self.log_message.emit(f"{self.player_name}: connect_to_url failed: {err.name}")
             self._retry_in = RETRY_SECONDS
+        else:
+            self._update_state()  # STATE_CLOSED -> STATE_CONNECTING
         return err
 
     def leave(self, code: int = 1000, reason: str = "", *, stop: bool = False) -> None:
@@ -215,16 +217,19 @@ class ArenaClient(Node):
         """``ws.poll()``, then react to state changes and read every queued message."""
         ws = self.ws
         ws.poll()
-        state = ws.get_ready_state()
-        if state != self.state:
-            old, self.state = self.state, state
-            self._on_state_changed(old, state)
+        self._update_state()
         while ws.get_available_packet_count() > 0:
             data = ws.get_packet()
             self.traffic.received(len(data))
             message = protocol.decode(data)
             if message is not None:
                 self._on_message(message)
+
+    def _update_state(self) -> None:
+        state = self.ws.get_ready_state()
+        if state != self.state:
+            old, self.state = self.state, state
+            self._on_state_changed(old, state)
 
     def _send(self, message: protocol.Message) -> None:
         data = protocol.encode(message)

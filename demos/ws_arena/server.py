@@ -224,8 +224,7 @@ class ArenaServer(Node):
         self.tick += 1
         self.world.step(delta)
         every = max(1, round(Engine.get_physics_ticks_per_second() / protocol.SNAPSHOT_RATE))
-        if self.tick % every == 0:
-            self._broadcast(self.world.snapshot(self.tick))
+        if self.tick % every == 0 and self._broadcast(self.world.snapshot(self.tick)):
             self.snapshots_sent += 1
 
     def _send(self, remote: RemotePeer, message: protocol.Message) -> None:
@@ -235,9 +234,10 @@ class ArenaServer(Node):
             remote.traffic.sent(len(data))
             self.traffic.sent(len(data))
 
-    def _broadcast(self, message: protocol.Message) -> None:
-        """Encode once, send the same bytes to every OPEN peer that said hello."""
+    def _broadcast(self, message: protocol.Message) -> int:
+        """Encode once, send the same bytes to every OPEN peer that said hello; count them."""
         data = protocol.encode(message)
+        sent = 0
         for remote in self.peers.values():
             if (
                 remote.name
@@ -246,3 +246,5 @@ class ArenaServer(Node):
             ):
                 remote.traffic.sent(len(data))
                 self.traffic.sent(len(data))
+                sent += 1
+        return sent
