@@ -618,6 +618,23 @@ def test_hostile_length_prefix_then_disconnect() -> None:
     assert time.monotonic() - started < 5
 
 
+def test_garbage_variant_then_a_value_cut_by_fin(caplog: pytest.LogCaptureFixture) -> None:
+    peer, raw = _reset_pair()
+    garbage = struct.pack("<I", 8) + b"\xff\xff\x00\x00garb"  # unknown Variant type
+    raw.sendall(garbage + struct.pack("<I", 12) + b"\x02\x00")  # then a var cut short
+    raw.shutdown(socket.SHUT_WR)
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="godot"):
+        assert peer.get_var() is None  # garbage: error printed, the bytes consumed
+        assert peer.get_status() == CONNECTED
+        assert peer.get_var() is None  # the peer left mid-value: no hang, no exception
+    assert caplog.records
+    assert peer.get_status() == NONE  # an orderly FIN, not an error
+    assert time.monotonic() - started < 5
+    assert peer.get_u32() == 0 and peer.get_partial_data(1) == (Error.FAILED, b"")
+    raw.close()
+
+
 def test_blocking_write_returns_when_the_peer_dies() -> None:
     peer, raw = _reset_pair()
     killer = threading.Timer(0.2, _send_reset, args=(raw,))

@@ -1,4 +1,5 @@
-"""The shared StreamPeer contract suite over real TCP pairs, and a 64 MiB transfer each way."""
+"""The shared StreamPeer contract suite over StreamPeerBuffer (the reference every transport
+must agree with) and over real TCP pairs, and a 64 MiB transfer each way."""
 
 from __future__ import annotations
 
@@ -19,6 +20,49 @@ from netpeer.stream_peer_tcp import StreamPeerTCP
 pytestmark = pytest.mark.network
 
 Pair = tuple[StreamPeer, StreamPeer, Callable[[], None]]
+
+
+class _BufferEnd(StreamPeerBuffer):
+    """One end of a duplex pair built from StreamPeerBuffers.
+
+    Reads are StreamPeerBuffer's own. Writes go through StreamPeerBuffer's own write code
+    into ``outbox`` (another StreamPeerBuffer); ``pump`` appends the outbox to the other
+    end's array without moving its read position.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outbox = StreamPeerBuffer()
+
+    def _put_data(self, data: bytes) -> Error:
+        return self.outbox.put_data(data)
+
+    def _put_partial_data(self, data: bytes) -> tuple[Error, int]:
+        return self.outbox.put_partial_data(data)
+
+    def deliver_to(self, other: StreamPeerBuffer) -> None:
+        pending = self.outbox.get_data_array()
+        if pending:
+            position = other.get_position()
+            other.seek(other.get_size())
+            StreamPeerBuffer._put_data(other, pending)
+            other.seek(position)
+            self.outbox.clear()
+
+
+def buffer_pair() -> Pair:
+    a, b = _BufferEnd(), _BufferEnd()
+
+    def pump() -> None:
+        a.deliver_to(b)
+        b.deliver_to(a)
+
+    return a, b, pump
+
+
+@pytest.mark.parametrize("check", STREAM_PEER_CHECKS, ids=lambda c: c.__name__)
+def test_stream_peer_contract_over_stream_peer_buffer(check: Callable[..., None]) -> None:
+    check(buffer_pair)
 
 
 @pytest.fixture(params=["127.0.0.1", "::1"])
