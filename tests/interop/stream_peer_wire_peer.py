@@ -32,6 +32,9 @@ EXPECTED_FROM_NETPEER: list[tuple[str, object, bool]] = [
     ("16", -300, True),
     ("utf8_string", "big", True),
     ("data", "00ff10", False),
+    ("var", 42, False),
+    ("var", -5_000_000_000, False),
+    ("var", "héllo", True),  # Q8: the length prefix is big-endian, the Variant stays little
 ]
 SENT_TO_NETPEER: list[tuple[str, object, bool]] = [
     ("u16", 0xBEEF, False),
@@ -44,6 +47,9 @@ SENT_TO_NETPEER: list[tuple[str, object, bool]] = [
     ("u32", 7, True),
     ("64", -(2**40), True),
     ("utf8_string", "BE", True),
+    ("var", 7, False),
+    ("var", 2**40, True),
+    ("var", "from python ✓", False),
 ]
 
 _FORMATS = {
@@ -73,7 +79,35 @@ def _read(sock: socket.socket, kind: str, big_endian: bool) -> object:
         return raw.decode("ascii" if kind == "string" else "utf-8")
     if kind == "data":
         return _recv_exact(sock, 3).hex()
+    if kind == "var":
+        (length,) = struct.unpack(order + "I", _recv_exact(sock, 4))
+        return _decode_variant(_recv_exact(sock, length))
     raise ValueError(kind)
+
+
+# Godot's binary Variant encoding (spec section 4), written from the spec, not from netpeer:
+# a little-endian u32 header (type in the low byte, bit 16 = 64-bit flag), then the value.
+_TYPE_INT, _TYPE_STRING, _FLAG_64 = 2, 4, 1 << 16
+
+
+def _decode_variant(raw: bytes) -> object:
+    (header,) = struct.unpack_from("<I", raw)
+    if header & 0xFF == _TYPE_INT:
+        return struct.unpack_from("<q" if header & _FLAG_64 else "<i", raw, 4)[0]
+    if header & 0xFF == _TYPE_STRING:
+        (length,) = struct.unpack_from("<I", raw, 4)
+        return raw[8 : 8 + length].decode("utf-8")
+    raise ValueError(f"unexpected Variant header {header:#x}")
+
+
+def _encode_variant(value: object) -> bytes:
+    if isinstance(value, int):
+        if -(2**31) <= value < 2**31:
+            return struct.pack("<Ii", _TYPE_INT, value)
+        return struct.pack("<Iq", _TYPE_INT | _FLAG_64, value)
+    assert isinstance(value, str)
+    raw = value.encode("utf-8")
+    return struct.pack("<II", _TYPE_STRING, len(raw)) + raw + bytes(-len(raw) % 4)
 
 
 def _encode(kind: str, value: object, big_endian: bool) -> bytes:
@@ -84,6 +118,9 @@ def _encode(kind: str, value: object, big_endian: bool) -> bytes:
         assert isinstance(value, str)
         raw = value.encode("ascii" if kind == "string" else "utf-8")
         return struct.pack(order + "I", len(raw)) + raw
+    if kind == "var":
+        payload = _encode_variant(value)
+        return struct.pack(order + "I", len(payload)) + payload
     raise ValueError(kind)
 
 

@@ -1,7 +1,8 @@
 """StreamPeerTCP against an independent peer in another process (plain socket + struct).
 
 The helper ``stream_peer_wire_peer.py`` decodes what our StreamPeer methods write and writes
-values for us to decode, both from its own hand-written reading of Godot's wire format.
+values for us to decode (fixed-width values, strings, raw data and `put_var` Variants), both
+from its own hand-written reading of Godot's wire format.
 We run it once as the server (our StreamPeerTCP connects) and once as the client (our
 TCPServer accepts).
 """
