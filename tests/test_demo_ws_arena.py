@@ -20,7 +20,7 @@ from conftest import wait_until
 
 from demos.ws_arena import ArenaConfig, ArenaDemo, create, protocol
 from demos.ws_arena.client import ArenaClient, DrawnPlayer, Snapshot
-from demos.ws_arena.pilots import BotPilot
+from demos.ws_arena.pilots import BotPilot, KeyboardPilot
 from engine.core.variant.color import Color
 from engine.core.variant.vector2 import Vector2
 from engine.platform import run
@@ -231,6 +231,45 @@ def test_client_retries_when_the_server_refuses(server_scene: tuple[SceneTree, A
     demo.add_child(client)
     wait_until(lambda: client.attempts >= 2, 10, lambda: _frame(tree))
     assert client.opens == 0 and client.closes == []
+
+
+def test_client_reconnect_closes_cleanly_and_comes_back(
+    server_scene: tuple[SceneTree, ArenaDemo],
+) -> None:
+    tree, demo = server_scene
+    assert demo.server is not None
+    client = ArenaClient(f"ws://127.0.0.1:{demo.server.port}/", "Rita", BotPilot(3))
+    demo.add_child(client)
+    wait_until(lambda: client.id != 0, 5, lambda: _frame(tree))
+    first_id = client.id
+    client.reconnect(0.1)
+    wait_until(lambda: client.opens == 2 and client.id != 0, 5, lambda: _frame(tree))
+    assert client.closes == [(1000, "reconnecting")]
+    assert client.id != first_id  # a new connection is a new peer id
+    assert [(c.code, c.reason) for c in demo.server.closed] == [(1000, "reconnecting")]
+    assert client.roam is None
+
+
+def test_keyboard_pilot_takes_over_from_the_autopilot() -> None:
+    import pygame
+
+    def key(kind: int, code: int) -> pygame.event.Event:
+        return pygame.event.Event(kind, key=code, mod=0, unicode="", scancode=0)
+
+    pilot = KeyboardPilot(seed=1)
+    orbs = [Vector2(100, 0)]
+    assert pilot.use_autopilot
+    assert pilot.steer(Vector2(), orbs, 1.0) != Vector2()  # the bot heads for the orb
+    assert pilot.handle_input(key(pygame.KEYDOWN, pygame.K_RIGHT))
+    assert pilot.handle_input(key(pygame.KEYDOWN, pygame.K_w))
+    assert not pilot.use_autopilot
+    direction = pilot.steer(Vector2(), orbs, 0.016)
+    assert direction.is_equal_approx(Vector2(1, -1).normalized())
+    assert pilot.handle_input(key(pygame.KEYUP, pygame.K_w))
+    assert pilot.steer(Vector2(), orbs, 0.016) == Vector2(1, 0)
+    assert not pilot.handle_input(key(pygame.KEYDOWN, pygame.K_SPACE))
+    assert pilot.handle_input(key(pygame.KEYDOWN, pygame.K_p))
+    assert pilot.use_autopilot
 
 
 # -- standalone processes -------------------------------------------------------------------------

@@ -174,12 +174,7 @@ class ArenaDemo(Node):
             index = self.clients.index(self.watched) if self.watched in self.clients else -1
             self.watched = self.clients[(index + 1) % len(self.clients)]
         elif PygameInput.is_key_pressed(event, "r") and self.clients:
-            you = self.clients[0]
-            if you.state == you.ws.STATE_OPEN:
-                you.leave(1000, "reconnecting")
-                you.roam = (0.0, 0.5)  # come back in half a second
-            elif you.is_closed():
-                you.connect_to_server()
+            self.clients[0].reconnect(0.5)
 
     # -- stopping ---------------------------------------------------------------------------------
 

@@ -145,6 +145,7 @@ class ArenaClient(Node):
         self._clock: float | None = None
         self._connect_started = 0.0
         self._leaving = False
+        self._return_after: float | None = None
         self._stopped = False
         self._retry_in = -1.0
         self._ping_in = 0.0
@@ -179,6 +180,14 @@ class ArenaClient(Node):
         self._stopped = self._stopped or stop
         if self.ws.get_ready_state() in (WebSocketPeer.STATE_CONNECTING, WebSocketPeer.STATE_OPEN):
             self.ws.close(code, reason)
+
+    def reconnect(self, after: float = 0.5) -> None:
+        """Leave cleanly now (``close(1000)``) and connect again ``after`` seconds later."""
+        if self.state == WebSocketPeer.STATE_OPEN:
+            self._return_after = after
+            self.leave(1000, "reconnecting")
+        elif self.state == WebSocketPeer.STATE_CLOSED:
+            self.connect_to_server()
 
     def is_closed(self) -> bool:
         return self.ws.get_ready_state() == WebSocketPeer.STATE_CLOSED
@@ -261,8 +270,9 @@ class ArenaClient(Node):
     def _schedule_return(self) -> None:
         if self._stopped:
             return
-        if self._leaving and self.roam is not None:
-            self._retry_in = self.roam[1]  # back from the walk
+        if self._leaving and self._return_after is not None:
+            self._retry_in = self._return_after  # back from the walk
+            self._return_after = None
         elif not self._leaving:
             self._retry_in = RETRY_SECONDS  # lost or refused: try again
 
@@ -291,7 +301,8 @@ class ArenaClient(Node):
             self.server_event.emit(message["text"])
 
     def _go_for_a_walk(self) -> None:
-        if not self._stopped and self.state == WebSocketPeer.STATE_OPEN:
+        if not self._stopped and self.state == WebSocketPeer.STATE_OPEN and self.roam:
+            self._return_after = self.roam[1]
             self.leave(1000, "going for a walk")
 
     # -- what to draw ---------------------------------------------------------------------------

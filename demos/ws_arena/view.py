@@ -164,6 +164,14 @@ class ArenaView(Node2D):
                 c = truth.color
                 ring = Color(c.r, c.g, c.b, 0.7)
                 self._ring(ARENA_ORIGIN + truth.position, PLAYER_RADIUS + 4, ring)
+        keyboard = self.demo.keyboard
+        if keyboard is not None and watched is self.demo.clients[0]:
+            hint = (
+                "You: autopilot - press an arrow key or WASD to take over"
+                if keyboard.use_autopilot
+                else "You: keyboard (P: autopilot)"
+            )
+            self._text(ARENA_ORIGIN + Vector2(8, 18), hint, 15, DIM)
         legend = self._legend(watched)
         self._text(ARENA_ORIGIN + Vector2(8, size.y - 8), legend, 15, DIM)
 
