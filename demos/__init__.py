@@ -28,6 +28,12 @@ class DemoInfo:
 
 DEMOS: tuple[DemoInfo, ...] = (
     DemoInfo(
+        "ws_arena",
+        "WebSocket arena",
+        "TCPServer + WebSocketPeer: a server and four clients play over loopback sockets; "
+        "connection states, rates, RTT and close codes drawn live.",
+    ),
+    DemoInfo(
         "variant_inspector",
         "Variant inspector",
         "Bouncing nodes whose state is encoded with var_to_bytes every frame; "

@@ -89,6 +89,34 @@ def test_headless_run_over_tls() -> None:
     assert [code for code, _ in report["server"]["closes"]] == [1000, 1000]
 
 
+def test_python_m_demos_runs_the_arena_first_and_reports() -> None:
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    env["SDL_VIDEODRIVER"] = "dummy"
+    result = subprocess.run(
+        [sys.executable, "-m", "demos"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "1. ws_arena" in out
+    assert "Running 'ws_arena' headless (no display) for 3 s." in out
+    match = re.search(r"server: (\d+) WebSocket handshakes", out)
+    assert match is not None and int(match.group(1)) >= 4, out
+    closes = re.search(r"server saw (\d+) closes, (\d+) clean", out)
+    assert closes is not None and closes.group(1) == closes.group(2) and int(closes.group(1)) >= 4
+    for name in ("You", "Bot Ada", "Bot Bix", "Roamer"):
+        line = re.search(rf"^  {name}: OPEN x\d+ .*in (\d+) msgs.*out (\d+) msgs.*ping", out, re.M)
+        assert line is not None and int(line.group(1)) > 10 and int(line.group(2)) > 1, out
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
+
+
 # -- a scene driven frame by frame, against a raw WebSocketPeer -----------------------------------
 
 

@@ -318,6 +318,11 @@ class ArenaDemo(Node):
                 f"out {c['messages_out']} msgs / {_kb(c['bytes_out'])}; {ping}, {rtt_text}; "
                 f"closes: {_codes(c['closes'])}"
             )
+        if r["clients"]:
+            lines.append(
+                "  (ping: our ping/pong messages; heartbeat RTT: WebSocket ping/pong frames. "
+                "Each includes the wait for the next poll(), about one frame at 60 fps.)"
+            )
         if r["scores"]:
             board = ", ".join(f"{name} {score}" for name, score in r["scores"].items())
             lines.append(f"  scores: {board}")
