@@ -101,6 +101,7 @@ class TLSEngine:
         self._plain = bytearray()
         self._out: deque[bytes] = deque()
         self._out_size = 0
+        self._dirty = True  # OpenSSL may have written to the outgoing BIO since _collect()
         self._hostname_mismatch = False
         self._verify_error: tuple[int, int] | None = None
         self._hostname: str | None = None
@@ -203,6 +204,7 @@ class TLSEngine:
         view = memoryview(data)
         total = len(view)
         pos = 0
+        self._dirty = True
         try:
             while pos < total:
                 pos += self._conn.send(view[pos : pos + 1048576])
@@ -215,6 +217,7 @@ class TLSEngine:
     def close(self) -> None:
         """Queue our close_notify (best effort) and stop; the state becomes CLOSED."""
         if self.state in (TLSState.CONNECTED, TLSState.HANDSHAKING, TLSState.CLOSED):
+            self._dirty = True
             try:
                 self._conn.shutdown()
             except SSL.Error:
@@ -235,6 +238,7 @@ class TLSEngine:
     # -- internals ---------------------------------------------------------------------------
 
     def _handshake(self) -> None:
+        self._dirty = True
         try:
             self._conn.do_handshake()
         except SSL.WantReadError:
@@ -265,6 +269,7 @@ class TLSEngine:
     def _decrypt(self) -> None:
         conn = self._conn
         plain = self._plain
+        self._dirty = True
         try:
             while True:
                 plain += conn.recv(_RECORD_PLAINTEXT)
@@ -280,7 +285,15 @@ class TLSEngine:
         self._collect()
 
     def _collect(self) -> None:
-        """Move whatever OpenSSL wrote to the outgoing memory BIO into our queue."""
+        """Move whatever OpenSSL wrote to the outgoing memory BIO into our queue.
+
+        Only after an OpenSSL call that can write (``_dirty``): reading an empty memory BIO
+        raises inside pyOpenSSL, which would make every idle ``poll()`` pay for two
+        exceptions.
+        """
+        if not self._dirty:
+            return
+        self._dirty = False
         conn = self._conn
         try:
             while True:
