@@ -10,7 +10,8 @@ same choices Godot makes in ``drivers/unix/net_socket_posix.cpp``:
 * An IPv4 address can be used on a dual-stack IPv6 socket (as ``::ffff:a.b.c.d``) but not on
   a v6-only one, and an IPv6 address never on an IPv4 socket (``_can_use_ip``).
 
-Nothing here logs or returns ``Error``: callers decide what a failure means for them.
+Nothing here logs or returns ``Error``: callers decide what a failure means for them. The
+argument checks raise ``TypeError`` for wrong Python types, like every public method.
 """
 
 from __future__ import annotations
@@ -213,3 +214,14 @@ def close_quietly(sock: socket.socket | None) -> None:
             sock.close()
         except OSError:
             pass
+
+
+def check_int(name: str, value: object) -> None:
+    """Raise TypeError unless ``value`` is an int (``bool`` is not a port)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+
+
+def check_str(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")

@@ -201,9 +201,9 @@ class PacketPeerUDP(PacketPeer):
 
     def bind(self, port: int, bind_address: str = "*", recv_buf_size: int = 65536) -> Error:
         """Bind to ``bind_address:port`` (``"*"`` = every address of both IP versions)."""
-        _check_int("port", port)
-        _check_str("bind_address", bind_address)
-        _check_int("recv_buf_size", recv_buf_size)
+        _net.check_int("port", port)
+        _net.check_str("bind_address", bind_address)
+        _net.check_int("recv_buf_size", recv_buf_size)
         if self._sock is not None:
             return fail(Error.ERR_ALREADY_IN_USE, 'Condition "_sock->is_open()" is true.')
         address = IPAddress.parse(bind_address)
@@ -263,8 +263,8 @@ class PacketPeerUDP(PacketPeer):
 
     def connect_to_host(self, host: str, port: int) -> Error:
         """Only exchange datagrams with ``host:port`` (an IP address; no DNS here)."""
-        _check_str("host", host)
-        _check_int("port", port)
+        _net.check_str("host", host)
+        _net.check_int("port", port)
         if self._server is not None:
             return fail(Error.ERR_LOCKED, 'Condition "udp_server" is true.')
         address = IPAddress.parse(host)
@@ -313,8 +313,8 @@ class PacketPeerUDP(PacketPeer):
 
     def set_dest_address(self, host: str, port: int) -> Error:
         """Where ``put_packet`` sends; a host name is resolved (blocking, cached)."""
-        _check_str("host", host)
-        _check_int("port", port)
+        _net.check_str("host", host)
+        _net.check_int("port", port)
         address = IPAddress.parse(host)
         if address is None or address.is_wildcard():
             found = IP.get_singleton()._resolve_addresses(host) if host else []
@@ -348,8 +348,8 @@ class PacketPeerUDP(PacketPeer):
         return self._change_multicast_group(multicast_address, interface_name, False)
 
     def _change_multicast_group(self, group: str, interface_name: str, add: bool) -> Error:
-        _check_str("multicast_address", group)
-        _check_str("interface_name", interface_name)
+        _net.check_str("multicast_address", group)
+        _net.check_str("interface_name", interface_name)
         if self._server is not None:
             return fail(Error.ERR_LOCKED, 'Condition "udp_server" is true.')
         address = IPAddress.parse(group)
@@ -387,13 +387,3 @@ class PacketPeerUDP(PacketPeer):
         except OSError as exc:
             return fail(Error.FAILED, f"Unable to change the multicast group: {exc}.")
         return _OK
-
-
-def _check_int(name: str, value: object) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-
-
-def _check_str(name: str, value: object) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")

@@ -138,8 +138,8 @@ class StreamPeerTCP(StreamPeer):
 
     def bind(self, port: int, host: str = "*") -> Error:
         """Open the socket and bind it to ``host:port`` before connecting (rarely needed)."""
-        _check_int("port", port)
-        _check_str("host", host)
+        _net.check_int("port", port)
+        _net.check_str("host", host)
         if self._sock is not None:
             return fail(Error.ERR_ALREADY_IN_USE, 'Condition "_sock->is_open()" is true.')
         if not 0 <= port <= 65535:
@@ -168,8 +168,8 @@ class StreamPeerTCP(StreamPeer):
 
         Returns OK with status CONNECTING (or CONNECTED); call ``poll()`` until it settles.
         """
-        _check_str("host", host)
-        _check_int("port", port)
+        _net.check_str("host", host)
+        _net.check_int("port", port)
         address = IPAddress.parse(host)
         if address is None or address.is_wildcard():
             if not host or len(host) > 253 or any(c in _NOT_HOSTNAME for c in host):
@@ -433,13 +433,3 @@ class StreamPeerTCP(StreamPeer):
         if self._sock is None:
             return fail(-1, 'Condition "!_sock.is_valid()" is true. Returning: -1')
         return _net.available_bytes(self._sock)
-
-
-def _check_int(name: str, value: object) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-
-
-def _check_str(name: str, value: object) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")

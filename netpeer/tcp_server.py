@@ -36,10 +36,8 @@ class TCPServer(RefCounted):
 
     def listen(self, port: int, bind_address: str = "*") -> Error:
         """Listen on ``port`` (0 = any free port) of ``bind_address`` (``"*"`` = all)."""
-        if not isinstance(port, int) or isinstance(port, bool):
-            raise TypeError(f"port must be an int, not {type(port).__name__}")
-        if not isinstance(bind_address, str):
-            raise TypeError(f"bind_address must be a str, not {type(bind_address).__name__}")
+        _net.check_int("port", port)
+        _net.check_str("bind_address", bind_address)
         if self._sock is not None:
             return fail(Error.ERR_ALREADY_IN_USE, "Server is already listening.")
         if not 0 <= port <= 65535:

@@ -50,10 +50,8 @@ class UDPServer(RefCounted):
 
     def listen(self, port: int, bind_address: str = "*") -> Error:
         """Bind the server socket to ``bind_address:port`` (``"*"`` = all, port 0 = any)."""
-        if not isinstance(port, int) or isinstance(port, bool):
-            raise TypeError(f"port must be an int, not {type(port).__name__}")
-        if not isinstance(bind_address, str):
-            raise TypeError(f"bind_address must be a str, not {type(bind_address).__name__}")
+        _net.check_int("port", port)
+        _net.check_str("bind_address", bind_address)
         if self._sock is not None:
             return fail(Error.ERR_ALREADY_IN_USE, "Server is already listening.")
         address = IPAddress.parse(bind_address)
