@@ -13,9 +13,10 @@ four hooks (they mirror ``PacketPeerExtension``'s virtuals):
 ``_get_available_packet_count() -> int``
 ``_get_max_packet_size() -> int``
 
-``put_var``/``get_var`` encode and decode with ``netpeer.marshalls``; Godot 4.2 has no
-``allow_object_decoding`` property any more (it moved into the ``allow_objects`` and
-``full_objects`` arguments).
+``put_var``/``get_var`` encode and decode with ``netpeer.marshalls``. Godot 4 passes
+``allow_objects`` to each ``get_var`` call; Godot 3's ``allow_object_decoding`` property is
+kept for code ported from 3.x: when it is on, ``get_var()`` decodes objects whatever its
+argument says (Godot 3 ORs the two), see docs/godot-differences.md.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class PacketPeer(RefCounted):
         super().__init__()
         self._encode_buffer_max_size = _ENCODE_BUFFER_MAX_SIZE_DEFAULT
         self._last_get_error = _OK
+        self._allow_object_decoding = False
 
     # -- hooks: what a transport implements --------------------------------------------------
 
@@ -103,11 +105,13 @@ class PacketPeer(RefCounted):
     def get_var(self, allow_objects: bool = False) -> Any:
         """Pop a packet and decode it as a Variant; None (with an error) on any failure.
 
+        Full objects are decoded when ``allow_objects`` or ``allow_object_decoding`` is
+        true (only for trusted peers: decoding instantiates classes and sets properties).
         Like Godot this does not update ``get_packet_error()``.
         """
         err, data = self._get_packet()
         if err == _OK:
-            err, value, _ = decode_variant(data, allow_objects)
+            err, value, _ = decode_variant(data, allow_objects or self._allow_object_decoding)
             if err == _OK:
                 return value
         return fail(None, f'Condition "err != OK" is true. Returning: Variant() ({err.name})')
@@ -147,8 +151,19 @@ class PacketPeer(RefCounted):
     def get_encode_buffer_max_size(self) -> int:
         return self._encode_buffer_max_size
 
+    def set_allow_object_decoding(self, enable: bool) -> None:
+        """Godot 3.x: let ``get_var()`` decode full objects by default (unsafe with
+        untrusted peers). Not in Godot 4, where ``get_var(allow_objects=True)`` does it."""
+        self._allow_object_decoding = bool(enable)
+
+    def is_object_decoding_allowed(self) -> bool:
+        return self._allow_object_decoding
+
     encode_buffer_max_size = GodotProperty(
         get_encode_buffer_max_size,
         set_encode_buffer_max_size,
         default=_ENCODE_BUFFER_MAX_SIZE_DEFAULT,
+    )
+    allow_object_decoding = GodotProperty(
+        is_object_decoding_allowed, set_allow_object_decoding, default=False
     )

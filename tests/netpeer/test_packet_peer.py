@@ -129,3 +129,31 @@ def test_encode_buffer_max_size_property_default() -> None:
     assert godot_properties(PacketPeer)["encode_buffer_max_size"].default == 8 * 1024 * 1024
     with pytest.raises(TypeError):
         SpyPacketPeer().set_encode_buffer_max_size(2048.0)  # type: ignore[arg-type]
+
+
+def test_allow_object_decoding_property_godot3_name(caplog: pytest.LogCaptureFixture) -> None:
+    """Godot 3's ``allow_object_decoding``: when on, ``get_var()`` decodes full objects
+    whatever ``allow_objects`` says (Godot 3 ORs the two); off by default."""
+    from engine.core.object import Object
+    from netpeer.marshalls import var_to_bytes_with_objects
+
+    assert godot_properties(PacketPeer)["allow_object_decoding"].default is False
+    peer = SpyPacketPeer()
+    assert peer.allow_object_decoding is False and not peer.is_object_decoding_allowed()
+    full_object = var_to_bytes_with_objects(Object())
+    peer.inbox.append((Error.OK, full_object))
+    with caplog.at_level(logging.ERROR, logger="godot"):
+        assert peer.get_var() is None  # refused: ERR_UNAUTHORIZED
+    assert "Objects are not allowed" in caplog.text
+    peer.inbox.append((Error.OK, full_object))
+    assert type(peer.get_var(allow_objects=True)) is Object  # Godot 4's argument still works
+
+    peer.allow_object_decoding = True
+    assert peer.is_object_decoding_allowed() and peer.get("allow_object_decoding") is True
+    for call in (peer.get_var, lambda: peer.get_var(allow_objects=False)):
+        peer.inbox.append((Error.OK, full_object))
+        assert type(call()) is Object
+    peer.set_allow_object_decoding(False)
+    peer.inbox.append((Error.OK, full_object))
+    with caplog.at_level(logging.ERROR, logger="godot"):
+        assert peer.get_var() is None
