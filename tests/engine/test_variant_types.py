@@ -176,3 +176,135 @@ def test_typeof() -> None:
     assert TYPE_MAX == 38
     with pytest.raises(TypeError):
         typeof(object())
+
+
+# -- every type of the issue: GDScript constructors, fields, value equality, repr ------------
+
+from engine.core.callable import Callable  # noqa: E402
+from engine.core.signal import Signal  # noqa: E402
+from engine.core.variant import (  # noqa: E402
+    AABB,
+    PackedColorArray,
+    PackedFloat64Array,
+    PackedVector3Array,
+    Plane,
+    Quaternion,
+    Vector4i,
+)
+
+# (value built with a GDScript constructor, the same value built another way, Godot's str())
+_EVERY_TYPE = [
+    (Vector2(1, 2), Vector2(Vector2i(1, 2)), "(1, 2)"),
+    (Vector2i(1, 2), Vector2i(Vector2(1.9, 2.2)), "(1, 2)"),
+    (Rect2(1, 2, 3, 4), Rect2(Vector2(1, 2), Vector2(3, 4)), "[P: (1, 2), S: (3, 4)]"),
+    (Rect2i(1, 2, 3, 4), Rect2i(Rect2(1.5, 2, 3, 4)), "[P: (1, 2), S: (3, 4)]"),
+    (Vector3(1, 2, 3), Vector3(Vector3i(1, 2, 3)), "(1, 2, 3)"),
+    (Vector3i(1, 2, 3), Vector3i(Vector3(1.5, 2, 3)), "(1, 2, 3)"),
+    (
+        Transform2D(Vector2(1, 0), Vector2(0, 1), Vector2(5, 6)),
+        Transform2D(0.0, Vector2(5, 6)),
+        "[X: (1, 0), Y: (0, 1), O: (5, 6)]",
+    ),
+    (Vector4(1, 2, 3, 4), Vector4(Vector4i(1, 2, 3, 4)), "(1, 2, 3, 4)"),
+    (Vector4i(1, 2, 3, 4), Vector4i(Vector4(1.2, 2, 3, 4)), "(1, 2, 3, 4)"),
+    (Plane(0, 1, 0, 5), Plane(Vector3(0, 1, 0), Vector3(7, 5, 7)), "[N: (0, 1, 0), D: 5]"),
+    (Quaternion(0, 0, 0, 1), Quaternion(Basis()), "(0, 0, 0, 1)"),
+    (
+        AABB(Vector3(1, 2, 3), Vector3(4, 5, 6)),
+        AABB(AABB(Vector3(1, 2, 3), Vector3(4, 5, 6))),
+        "[P: (1, 2, 3), S: (4, 5, 6)]",
+    ),
+    (
+        Basis(),
+        Basis(Quaternion()),
+        "[X: (1, 0, 0), Y: (0, 1, 0), Z: (0, 0, 1)]",
+    ),
+    (
+        Transform3D(Basis(), Vector3(1, 2, 3)),
+        Transform3D(Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1), Vector3(1, 2, 3)),
+        "[X: (1, 0, 0), Y: (0, 1, 0), Z: (0, 0, 1), O: (1, 2, 3)]",
+    ),
+    (Projection(), Projection(Transform3D()), "\n1, 0, 0, 0\n0, 1, 0, 0\n0, 0, 1, 0\n0, 0, 0, 1"),
+    (Color(1, 0, 0), Color("#ff0000"), "(1, 0, 0, 1)"),
+    (StringName("a"), StringName(StringName("a")), "a"),
+    (NodePath("a/b:c"), NodePath(NodePath("a/b:c")), "a/b:c"),
+    (RID(), RID(RID()), "RID(0)"),
+    (Callable(), Callable(None, ""), "null::null"),
+    (Signal(), Signal(None, ""), "null::[signal]"),
+    (PackedInt32Array([1, 2]), PackedInt32Array(PackedInt32Array([1, 2])), "[1, 2]"),
+    (PackedInt64Array([2**40]), PackedInt64Array([2**40]), "[1099511627776]"),
+    (PackedFloat32Array([1.5]), PackedFloat32Array([1.5]), "[1.5]"),
+    (PackedFloat64Array([0.1]), PackedFloat64Array([0.1]), "[0.1]"),
+    (PackedStringArray(["a"]), PackedStringArray(("a",)), '["a"]'),
+    (PackedVector2Array([Vector2(1, 2)]), PackedVector2Array([Vector2(1, 2)]), "[(1, 2)]"),
+    (PackedVector3Array([Vector3(1, 2, 3)]), PackedVector3Array([Vector3(1, 2, 3)]), "[(1, 2, 3)]"),
+    (PackedColorArray([Color(1, 0, 0)]), PackedColorArray([Color.RED]), "[(1, 0, 0, 1)]"),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "same", "text"), _EVERY_TYPE, ids=[type(v[0]).__name__ for v in _EVERY_TYPE]
+)
+def test_every_variant_type_constructs_compares_and_prints(
+    value: object, same: object, text: str
+) -> None:
+    assert value == same
+    assert (value != same) is False
+    assert str(value) == text
+    namespace = {
+        type(value).__name__: type(value),
+        **{cls.__name__: cls for cls in (Vector2, Vector3, Vector4, Basis, Color)},
+    }
+    if not isinstance(value, (RID, Callable, Signal)):  # repr is Godot's text for these
+        assert eval(repr(value), namespace) == value  # repr is the constructor call
+    assert repr(value).startswith(type(value).__name__ + "(")
+    assert value != 12345 and value is not None
+
+
+def test_variant_equality_is_by_type_and_value() -> None:
+    assert Vector2(1, 2) != Vector2(1, 3) and Vector3(1, 2, 3) != Vector3i(1, 2, 3)
+    assert Rect2(1, 2, 3, 4) != Rect2i(1, 2, 3, 4) and Vector4(1, 2, 3, 4) != Quaternion(1, 2, 3, 4)
+    assert Plane(0, 1, 0, 5) != Plane(0, 1, 0, 6) and Color(1, 0, 0) != Color(1, 0, 0, 0.5)
+    assert PackedFloat32Array([1.0]) != PackedFloat64Array([1.0])
+    assert PackedVector2Array([Vector2(1, 2)]) != PackedVector2Array([Vector2(2, 1)])
+    assert NodePath("a") != StringName("a") and StringName("a") == "a"
+
+
+def test_fields_of_compound_types() -> None:
+    r = Rect2(1, 2, 3, 4)
+    assert (r.position, r.size, r.end) == (Vector2(1, 2), Vector2(3, 4), Vector2(4, 6))
+    p = Plane(0, 1, 0, 5)
+    assert (p.normal, p.d, p.x, p.y, p.z) == (Vector3(0, 1, 0), 5.0, 0.0, 1.0, 0.0)
+    box = AABB(Vector3(1, 2, 3), Vector3(4, 5, 6))
+    assert (box.position, box.size, box.end) == (
+        Vector3(1, 2, 3),
+        Vector3(4, 5, 6),
+        Vector3(5, 7, 9),
+    )
+    t = Transform2D(Vector2(1, 2), Vector2(3, 4), Vector2(5, 6))
+    assert (t.x, t.y, t.origin) == (Vector2(1, 2), Vector2(3, 4), Vector2(5, 6))
+    x = Transform3D(Basis(), Vector3(1, 2, 3))
+    assert (x.basis, x.origin) == (Basis(), Vector3(1, 2, 3))
+    assert Projection().w == Vector4(0, 0, 0, 1) and Vector4i(1, 2, 3, 4).w == 4
+    q = Quaternion(1, 2, 3, 4)
+    assert (q.x, q.y, q.z, q.w) == (1, 2, 3, 4)
+    c = Color(1, 0.5, 0.25, 0.75)
+    assert (c.r, c.g, c.b, c.a, c.r8) == (1, 0.5, 0.25, 0.75, 255)
+
+
+def test_quaternion_and_transform3d_constructors() -> None:
+    for axis in (Vector3(1, 0, 0), Vector3(0, 0, 1), Vector3(1, 1, 1).normalized()):
+        for angle in (0.3, 2.5, math.pi, -3.0):
+            from_axis = Quaternion(axis, angle)
+            from_basis = Quaternion(Basis(axis, angle))
+            assert from_axis.is_equal_approx(from_basis) or from_axis.is_equal_approx(-from_basis)
+    assert Quaternion(Vector3(1, 0, 0), Vector3(0, 1, 0)).is_equal_approx(
+        Quaternion(Vector3(0, 0, 1), math.pi / 2)
+    )
+    assert Quaternion(Vector3(1, 0, 0), Vector3(-1, 0, 0)) == Quaternion(0, 1, 0, 0)
+    t = Transform3D(Basis(Vector3(0, 1, 0), 0.5), Vector3(1, 2, 3))
+    assert Transform3D(Projection(t)) == t
+    with pytest.raises(TypeError):
+        Quaternion("x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Transform3D(Vector3())  # type: ignore[arg-type]

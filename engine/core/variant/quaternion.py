@@ -11,9 +11,52 @@ from engine.core.variant.vector3 import Vector3
 _set = object.__setattr__
 
 
+_CMP_EPSILON = 0.00001
+
+
+def _from_rows(r: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """Godot's ``Basis::get_quaternion()`` of a row-major 3x3 matrix (Shepperd's method)."""
+    trace = r[0] + r[4] + r[8]
+    q = [0.0, 0.0, 0.0, 0.0]
+    if trace > 0.0:
+        s = math.sqrt(trace + 1.0)
+        q[3] = s * 0.5
+        s = 0.5 / s
+        q[0] = (r[7] - r[5]) * s
+        q[1] = (r[2] - r[6]) * s
+        q[2] = (r[3] - r[1]) * s
+    else:
+        i = max(range(3), key=lambda n: r[4 * n])  # largest diagonal element, first on ties
+        j, k = (i + 1) % 3, (i + 2) % 3
+        s = math.sqrt(r[4 * i] - r[4 * j] - r[4 * k] + 1.0)
+        q[i] = s * 0.5
+        s = 0.5 / s
+        q[3] = (r[3 * k + j] - r[3 * j + k]) * s
+        q[j] = (r[3 * j + i] + r[3 * i + j]) * s
+        q[k] = (r[3 * k + i] + r[3 * i + k]) * s
+    return q[0], q[1], q[2], q[3]
+
+
+def _shortest_arc(v0: Vector3, v1: Vector3) -> tuple[float, float, float, float]:
+    """Godot's ``Quaternion(arc_from, arc_to)``: the rotation taking ``v0`` to ``v1``."""
+    d = v0.dot(v1)
+    if d < -1.0 + _CMP_EPSILON:
+        return 0.0, 1.0, 0.0, 0.0
+    c = v0.cross(v1)
+    s = math.sqrt((1.0 + d) * 2.0)
+    rs = 1.0 / s
+    return c.x * rs, c.y * rs, c.z * rs, s * 0.5
+
+
+def _is_basis(value: object) -> bool:
+    from engine.core.variant.basis import Basis  # basis.py imports this module
+
+    return isinstance(value, Basis)
+
+
 class Quaternion(FrozenValue):
     """``Quaternion()`` (identity), ``Quaternion(x, y, z, w)``, ``Quaternion(axis, angle)``,
-    ``Quaternion(Quaternion)``."""
+    ``Quaternion(arc_from, arc_to)``, ``Quaternion(Basis)``, ``Quaternion(Quaternion)``."""
 
     __slots__ = ("w", "x", "y", "z")
     x: float
@@ -29,6 +72,10 @@ class Quaternion(FrozenValue):
             values = (0.0, 0.0, 0.0, 1.0)
         elif len(args) == 1 and isinstance(args[0], Quaternion):
             values = args[0]._args()
+        elif len(args) == 1 and _is_basis(args[0]):
+            values = _from_rows(args[0]._rows())
+        elif len(args) == 2 and isinstance(args[0], Vector3) and isinstance(args[1], Vector3):
+            values = _shortest_arc(args[0], args[1])
         elif len(args) == 2 and isinstance(args[0], Vector3):
             axis, angle = args[0], real(args[1])
             length = axis.length()

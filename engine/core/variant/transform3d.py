@@ -11,9 +11,16 @@ from engine.core.variant.vector3 import Vector3
 _set = object.__setattr__
 
 
+def _is_projection(value: object) -> bool:
+    from engine.core.variant.projection import Projection  # projection.py imports this module
+
+    return isinstance(value, Projection)
+
+
 class Transform3D(FrozenValue):
     """``Transform3D()`` (identity), ``Transform3D(basis, origin)``,
-    ``Transform3D(x_axis, y_axis, z_axis, origin)``, ``Transform3D(Transform3D)``."""
+    ``Transform3D(x_axis, y_axis, z_axis, origin)``, ``Transform3D(Transform3D)``,
+    ``Transform3D(Projection)`` (the upper 3x4 part)."""
 
     __slots__ = ("basis", "origin")
     basis: Basis
@@ -30,6 +37,14 @@ class Transform3D(FrozenValue):
             basis, origin = args
         elif len(args) == 4 and all(isinstance(a, Vector3) for a in args):
             basis, origin = Basis._make(args[0], args[1], args[2]), args[3]
+        elif len(args) == 1 and _is_projection(args[0]):
+            x, y, z, w = args[0]._args()
+            basis = Basis._make(
+                Vector3._make(x.x, x.y, x.z),
+                Vector3._make(y.x, y.y, y.z),
+                Vector3._make(z.x, z.y, z.z),
+            )
+            origin = Vector3._make(w.x, w.y, w.z)
         else:
             raise TypeError("unsupported Transform3D() arguments")
         _set(self, "basis", basis)
