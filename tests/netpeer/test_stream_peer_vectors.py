@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from engine.core.error import Error
-from netpeer.marshalls import encode_variant
 from netpeer.packet_peer_stream import PacketPeerStream
 from netpeer.stream_peer_buffer import StreamPeerBuffer
 
@@ -20,13 +19,6 @@ FIXTURE = REPO / "tests" / "fixtures" / "stream_peer.json"
 SHARED = REPO.parent / "shared" / "vectors" / "stream_peer.json"
 
 SEQUENCES: list[dict[str, Any]] = json.loads(FIXTURE.read_text(encoding="utf-8"))
-
-_VAR_OPS = {"put_var", "get_var"}
-
-
-def _marshalls_ready() -> bool:
-    return encode_variant(None, False)[0] == Error.OK
-
 
 def _variant(spec: dict[str, Any]) -> Any:
     """Typed JSON Variant (spec §17) -> the Python value netpeer uses for it."""
@@ -112,8 +104,6 @@ def _errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 @pytest.mark.parametrize("seq", SEQUENCES, ids=[s["desc"][:70] for s in SEQUENCES])
 def test_vector_sequence(seq: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
-    if any(op["op"].split(".")[-1] in _VAR_OPS for op in seq["ops"]) and not _marshalls_ready():
-        pytest.skip("netpeer.marshalls.encode_variant is not implemented yet")
     spb = StreamPeerBuffer()
     main: StreamPeerBuffer | PacketPeerStream
     main = spb if seq["class"] == "StreamPeerBuffer" else PacketPeerStream()
