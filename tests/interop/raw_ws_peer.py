@@ -432,12 +432,17 @@ def our_peer(**properties: object) -> WebSocketPeer:
     return peer
 
 
+def drop_our_peers() -> None:
+    """``close(-1)`` every peer made by :func:`our_peer` so far (teardown helper)."""
+    while _made:
+        _made.pop().close(-1)
+
+
 @pytest.fixture(autouse=True)
 def close_our_peers() -> Iterator[None]:
     """Autouse (import it into a test module): drop every peer the test made with our_peer."""
     yield
-    while _made:
-        _made.pop().close(-1)
+    drop_our_peers()
 
 
 def tls_server_options() -> TLSOptions:
@@ -530,6 +535,7 @@ __all__ = [
     "accept_value",
     "close_our_peers",
     "close_payload",
+    "drop_our_peers",
     "frame",
     "head_headers",
     "mask_bytes",
