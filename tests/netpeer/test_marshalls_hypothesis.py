@@ -7,28 +7,37 @@ import struct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.core.callable import Callable
 from engine.core.error import Error
+from engine.core.signal import Signal
 from engine.core.variant import (
     AABB,
+    RID,
     Basis,
     Color,
     NodePath,
+    PackedColorArray,
     PackedFloat32Array,
+    PackedFloat64Array,
     PackedInt32Array,
     PackedInt64Array,
     PackedStringArray,
     PackedVector2Array,
+    PackedVector3Array,
     Plane,
+    Projection,
     Quaternion,
     Rect2,
     Rect2i,
     StringName,
     Transform2D,
+    Transform3D,
     Vector2,
     Vector2i,
     Vector3,
     Vector3i,
     Vector4,
+    Vector4i,
 )
 from netpeer import marshalls
 from netpeer.marshalls import bytes_to_var, decode_variant, encode_variant, var_to_bytes
@@ -37,6 +46,10 @@ f32 = st.floats(width=32, allow_nan=False)
 i32 = st.integers(-(2**31), 2**31 - 1)
 i64 = st.integers(-(2**63), 2**63 - 1)
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+vector3 = st.builds(Vector3, f32, f32, f32)
+vector4 = st.builds(Vector4, f32, f32, f32, f32)
+color = st.builds(Color, f32, f32, f32, f32)
+basis = st.builds(Basis, vector3, vector3, vector3)
 
 scalars = st.one_of(
     st.none(),
@@ -48,25 +61,37 @@ scalars = st.one_of(
     st.binary(max_size=20),
     st.builds(Vector2, f32, f32),
     st.builds(Vector2i, i32, i32),
-    st.builds(Vector3, f32, f32, f32),
+    vector3,
     st.builds(Vector3i, i32, i32, i32),
-    st.builds(Vector4, f32, f32, f32, f32),
+    vector4,
+    st.builds(Vector4i, i32, i32, i32, i32),
     st.builds(Rect2, f32, f32, f32, f32),
     st.builds(Rect2i, i32, i32, i32, i32),
     st.builds(Plane, f32, f32, f32, f32),
     st.builds(Quaternion, f32, f32, f32, f32),
-    st.builds(AABB, st.builds(Vector3, f32, f32, f32), st.builds(Vector3, f32, f32, f32)),
+    st.builds(AABB, vector3, vector3),
     st.builds(Transform2D, *(st.builds(Vector2, f32, f32) for _ in range(3))),
-    st.builds(Basis, *(st.builds(Vector3, f32, f32, f32) for _ in range(3))),
-    st.builds(Color, f32, f32, f32, f32),
+    basis,
+    st.builds(Transform3D, basis, vector3),
+    st.builds(Projection, vector4, vector4, vector4, vector4),
+    color,
     st.sampled_from(["", "a", "/root/x:y", "a/b/c:d:e", "../x"]).map(NodePath),
+    st.integers(0, 2**64 - 1).map(RID._from_id),
+    st.just(Callable()),
+    st.builds(Signal._from_object_id, st.integers(0, 2**63 - 1), text),
     st.lists(i32, max_size=5).map(PackedInt32Array),
     st.lists(i64, max_size=5).map(PackedInt64Array),
     st.lists(f32, max_size=5).map(PackedFloat32Array),
+    st.lists(st.floats(allow_nan=False), max_size=5).map(PackedFloat64Array),
     st.lists(text, max_size=5).map(PackedStringArray),
     st.lists(st.builds(Vector2, f32, f32), max_size=5).map(PackedVector2Array),
+    st.lists(vector3, max_size=5).map(PackedVector3Array),
+    st.lists(color, max_size=5).map(PackedColorArray),
 )
-keys = st.one_of(st.none(), i64, text, st.builds(Vector2, f32, f32))
+# Array keys decode as tuples (a list is not hashable); see docs/godot-differences.md.
+keys = st.one_of(
+    st.none(), i64, text, st.builds(Vector2, f32, f32), st.tuples(i32, text), text.map(StringName)
+)
 variants = st.recursive(
     scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=5)),
