@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import random
 import socket
 import struct
 import time
@@ -27,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from conftest import wait_until
 
 from engine.core.error import Error
 from netpeer._dev_certificate import localhost_key_and_certificate
@@ -522,8 +524,62 @@ def random_mask() -> bytes:
     return os.urandom(4)
 
 
+# --------------------------------------------------------------------------- message sets
+
+BIG_LIMIT = 1 << 21
+"""Raised inbound/outbound limits for the 1 MiB interop message."""
+_rng = random.Random(6455)
+SMALL: list[str | bytes] = [
+    "hello",
+    b"\x00\x01\x02binary\xff",
+    "",
+    b"",
+    "ünïcødé ✓ 日本語 🎮 \u0000 end",
+    bytes(range(256)) * 4,
+]
+"""Text, binary, empty text, empty binary, UTF-8 text."""
+KIB100_BIN = _rng.randbytes(100 * 1024)
+KIB100_TEXT = ("netpeer ✓ " * 12000)[: 100 * 1024]
+MIB1 = _rng.randbytes(1 << 20)
+LARGE: list[str | bytes] = [KIB100_BIN, KIB100_TEXT, MIB1]
+"""100 KiB binary and text, 1 MiB binary (need BIG_LIMIT on our side)."""
+
+
+def send_message(peer: WebSocketPeer, message: str | bytes) -> Error:
+    if isinstance(message, str):
+        return peer.send_text(message)
+    return peer.send(message)
+
+
+def next_message(peer: WebSocketPeer, timeout: float = 15.0) -> str | bytes:
+    """The next message our peer receives (str for text, bytes for binary)."""
+    wait_until(
+        lambda: peer.get_available_packet_count() > 0,
+        timeout=timeout,
+        step=peer.poll,
+        message="a message",
+    )
+    data = peer.get_packet()
+    return data.decode("utf-8") if peer.was_string_packet() else bytes(data)
+
+
+def echo_through(peer: WebSocketPeer, messages: list[str | bytes]) -> None:
+    """Send each message and expect the same message (same type) back."""
+    for message in messages:
+        assert send_message(peer, message) == Error.OK, len(message)
+        got = next_message(peer)
+        assert type(got) is type(message)
+        assert got == message, (len(got), len(message))
+
+
 __all__ = [
+    "BIG_LIMIT",
     "DEADLINE",
+    "KIB100_BIN",
+    "KIB100_TEXT",
+    "LARGE",
+    "MIB1",
+    "SMALL",
     "STATE_CLOSED",
     "STATE_CLOSING",
     "STATE_CONNECTING",
@@ -536,9 +592,11 @@ __all__ = [
     "close_our_peers",
     "close_payload",
     "drop_our_peers",
+    "echo_through",
     "frame",
     "head_headers",
     "mask_bytes",
+    "next_message",
     "our_peer",
     "parse_frames",
     "random_mask",
@@ -546,6 +604,7 @@ __all__ = [
     "request_key",
     "request_upgrade",
     "response_101",
+    "send_message",
     "tls_client_options",
     "tls_server_options",
 ]

@@ -24,11 +24,17 @@ from typing import Any
 import pytest
 from conftest import wait_until
 from raw_ws_peer import (
+    BIG_LIMIT,
+    KIB100_BIN,
+    LARGE,
+    SMALL,
     STATE_CLOSED,
     STATE_OPEN,
     OurServer,
     close_our_peers,  # noqa: F401 (autouse fixture)
     drop_our_peers,
+    echo_through,
+    next_message,
     our_peer,
     tls_client_options,
 )
@@ -46,21 +52,6 @@ from netpeer.websocket_peer import WebSocketPeer
 pytestmark = pytest.mark.network
 
 DEADLINE = 15.0
-BIG_LIMIT = 1 << 21  # raised inbound/outbound limits for the 1 MiB message
-_rng = random.Random(6455)
-SMALL: list[str | bytes] = [
-    "hello",
-    b"\x00\x01\x02binary\xff",
-    "",
-    b"",
-    "ünïcødé ✓ 日本語 🎮 \u0000 end",
-    bytes(range(256)) * 4,
-]
-KIB100_BIN = _rng.randbytes(100 * 1024)
-KIB100_TEXT = ("netpeer ✓ " * 12000)[: 100 * 1024]
-MIB1 = _rng.randbytes(1 << 20)
-LARGE: list[str | bytes] = [KIB100_BIN, KIB100_TEXT, MIB1]
-
 # (their compression, our permessage_deflate_enabled, negotiated?)
 DEFLATE = [
     pytest.param("deflate", True, True, id="deflate-both"),
@@ -83,32 +74,6 @@ def client_ssl() -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.load_verify_locations(cert_path)
     return ctx
-
-
-def send_message(peer: WebSocketPeer, message: str | bytes) -> Error:
-    if isinstance(message, str):
-        return peer.send_text(message)
-    return peer.send(message)
-
-
-def next_message(peer: WebSocketPeer, timeout: float = DEADLINE) -> str | bytes:
-    wait_until(
-        lambda: peer.get_available_packet_count() > 0,
-        timeout=timeout,
-        step=peer.poll,
-        message="a message",
-    )
-    data = peer.get_packet()
-    return data.decode("utf-8") if peer.was_string_packet() else bytes(data)
-
-
-def echo_through(peer: WebSocketPeer, messages: list[str | bytes]) -> None:
-    """Send each message and expect the same message (same type) back."""
-    for message in messages:
-        assert send_message(peer, message) == Error.OK, len(message)
-        got = next_message(peer)
-        assert type(got) is type(message)
-        assert got == message, (len(got), len(message))
 
 
 # --------------------------------------------------------------------------- their server
@@ -614,7 +579,7 @@ def test_both_ways_many_messages_in_flight(
     """200 messages sent back to back by their client before reading any echo."""
     srv = our_server(make_peer=big_peer(True))
     messages: list[str | bytes] = [
-        (f"m{i} ✓" if i % 2 else _rng.randbytes(i * 97 % 3000)) for i in range(200)
+        (f"m{i} ✓" if i % 2 else random.Random(i).randbytes(i * 97 % 3000)) for i in range(200)
     ]
 
     def script(ws: Any) -> object:
