@@ -77,7 +77,6 @@ MAX_RECURSION_DEPTH = 1024
 
 ENCODE_FLAG_64 = 1 << 16
 ENCODE_FLAG_OBJECT_AS_ID = 1 << 16
-_VARIANT_MAX = 38
 _PROPERTY_USAGE_STORAGE = 2
 _INT_MAX = 2**31 - 1
 
@@ -97,7 +96,6 @@ _HDR_I32 = struct.Struct("<Ii")
 _HDR_I64 = struct.Struct("<Iq")
 _HDR_U32 = struct.Struct("<II")
 _HDR_U64 = struct.Struct("<IQ")
-_HDR_F32 = struct.Struct("<If")
 _HDR_F64 = struct.Struct("<Id")
 _HDR_2F = struct.Struct("<Iff")
 _HDR_2I = struct.Struct("<Iii")

@@ -445,11 +445,6 @@ class Callable:
                 return base
         return self
 
-    def _py_function(self) -> PyCallable | None:
-        """The wrapped Python callable of a ``from_py`` custom callable, else None."""
-        custom = self._custom
-        return custom.fn if isinstance(custom, _PyFunction) else None
-
     # -- value semantics ----------------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:

@@ -300,9 +300,6 @@ class SceneTree(MainLoop):
     def _get_exit_code(self) -> int:
         return self._exit_code
 
-    def _is_quit_requested(self) -> bool:
-        return self._quit
-
     def _main_window_close(self) -> None:
         """The window's close button: quit if ``auto_accept_quit``."""
         if self._root._tree is self:

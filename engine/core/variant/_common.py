@@ -145,9 +145,3 @@ def _repr_arg(value: object) -> str:
     if isinstance(value, float):
         return num(value)
     return repr(value)
-
-
-def init_slots(obj: object, **values: object) -> None:
-    """Set slot attributes on a FrozenValue during construction."""
-    for name, value in values.items():
-        object.__setattr__(obj, name, value)
