@@ -20,6 +20,7 @@ SHARED = REPO.parent / "shared" / "vectors" / "stream_peer.json"
 
 SEQUENCES: list[dict[str, Any]] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 
+
 def _variant(spec: dict[str, Any]) -> Any:
     """Typed JSON Variant (spec §17) -> the Python value netpeer uses for it."""
     kind = spec["type"]
