@@ -873,6 +873,10 @@ def _decode(buf: _Buffer, allow_objects: bool) -> tuple[Error, Any, int]:
 
 
 def _instantiate(class_name: str) -> Object | None:
+    if not ClassDB._is_native(class_name):
+        # Godot's ClassDB holds engine classes only, never script classes, so a user's
+        # Python class is not created from the wire (its constructor could run anything).
+        return fail(None, f"Cannot decode an object of class '{class_name}': not an engine class.")
     try:
         return ClassDB.instantiate(class_name)
     except Exception as exc:  # a user class whose constructor needs arguments, ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import struct
 import tracemalloc
@@ -176,6 +177,25 @@ def test_null_object_full_form() -> None:
 def test_full_object_unknown_class_is_unavailable() -> None:
     data = _u32(24, 7) + b"NoSuch\x00\x00" + _u32(0)
     assert decode_variant(data, True)[0] == Error.ERR_UNAVAILABLE
+
+
+def test_full_object_of_a_user_class_is_not_instantiated(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Godot's ClassDB has no script classes: a user class named on the wire is refused
+    and its constructor never runs (it could do anything)."""
+    constructed: list[int] = []
+
+    class WireTarget(Object):
+        def __init__(self) -> None:
+            super().__init__()
+            constructed.append(1)
+
+    data = _u32(24, 10) + b"WireTarget\x00\x00" + _u32(0)
+    with caplog.at_level(logging.ERROR, logger="godot"):
+        assert decode_variant(data, True) == (Error.ERR_UNAVAILABLE, None, 0)
+    assert constructed == [] and "WireTarget" in caplog.text
+    assert type(bytes_to_var_with_objects(_u32(24, 6) + b"Object\x00\x00" + _u32(0))) is Object
 
 
 def test_full_object_bad_property_value_is_ignored() -> None:
