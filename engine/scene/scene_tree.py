@@ -123,8 +123,10 @@ class SceneTree(MainLoop):
         MessageQueue.get_singleton().flush()
         self._process_nodes(False)
         MessageQueue.get_singleton().flush()
-        self._process_timers(delta, False)
+        # Godot 4.2 frees queued nodes before the idle timers run (physics does the opposite),
+        # so a queue_free() from a SceneTreeTimer's timeout takes effect next frame.
         self._flush_delete_queue()
+        self._process_timers(delta, False)
         return self._quit
 
     def finalize(self) -> None:

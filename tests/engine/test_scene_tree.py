@@ -372,3 +372,19 @@ def test_root_window_viewport_and_visible_rect(tree: SceneTree) -> None:
     rect = node.get_viewport().get_visible_rect()  # type: ignore[union-attr]
     assert (rect.size.x, rect.size.y) == (960, 540)
     assert Node().get_window() is None
+
+
+def test_queue_free_from_an_idle_timer_takes_effect_next_frame(tree: SceneTree) -> None:
+    """Godot 4.2's SceneTree::process flushes the delete queue, then runs the timers; the
+    physics tick runs its timers first, then flushes."""
+    idle_victim, physics_victim = Node(), Node()
+    tree.root.add_child(idle_victim)
+    tree.root.add_child(physics_victim)
+    tree.create_timer(0.01).timeout.connect(idle_victim.queue_free)
+    tree.create_timer(0.01, True, True).timeout.connect(physics_victim.queue_free)
+    tree.physics_process(0.02)
+    assert not is_instance_valid(physics_victim)
+    tree.process(0.02)
+    assert is_instance_valid(idle_victim) and idle_victim.is_queued_for_deletion()
+    tree.process(0.02)
+    assert not is_instance_valid(idle_victim)
