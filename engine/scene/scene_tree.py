@@ -123,10 +123,10 @@ class SceneTree(MainLoop):
         MessageQueue.get_singleton().flush()
         self._process_nodes(False)
         MessageQueue.get_singleton().flush()
-        # Godot 4.2 frees queued nodes before the idle timers run (physics does the opposite),
-        # so a queue_free() from a SceneTreeTimer's timeout takes effect next frame.
-        self._flush_delete_queue()
         self._process_timers(delta, False)
+        # Last, like Godot 4.3 (PR #85674): a queue_free() from a timer's timeout frees the
+        # node this frame. 4.2 flushed before the idle timers (see docs/godot-differences.md).
+        self._flush_delete_queue()
         return self._quit
 
     def finalize(self) -> None:
