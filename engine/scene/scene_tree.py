@@ -124,7 +124,7 @@ class SceneTree(MainLoop):
         self._process_nodes(False)
         MessageQueue.get_singleton().flush()
         self._process_timers(delta, False)
-        # Last, like Godot 4.3 (PR #85674): a queue_free() from a timer's timeout frees the
+        # Last, like Godot 4.4 (PR #93871): a queue_free() from a timer's timeout frees the
         # node this frame. 4.2 flushed before the idle timers (see docs/godot-differences.md).
         self._flush_delete_queue()
         return self._quit

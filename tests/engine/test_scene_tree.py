@@ -375,7 +375,7 @@ def test_root_window_viewport_and_visible_rect(tree: SceneTree) -> None:
 
 
 def test_queue_free_from_a_timer_timeout_frees_in_the_same_frame(tree: SceneTree) -> None:
-    """The delete queue is flushed after the timers in both phases (Godot 4.3, PR #85674;
+    """The delete queue is flushed after the timers in both phases (Godot 4.4, PR #93871;
     4.2 flushed before the idle timers, so the node lived one more frame)."""
     idle_victim, physics_victim = Node(), Node()
     tree.root.add_child(idle_victim)
