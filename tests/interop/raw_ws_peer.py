@@ -520,6 +520,24 @@ class OurServer:
         self.server.stop()
 
 
+class EchoServer(OurServer):
+    """Our server, echoing every message with its type (text stays text). A text message
+    ``!close <code> <reason>`` makes our peer close with that code and reason instead."""
+
+    def pump(self) -> None:
+        super().pump()
+        for peer in self.peers:
+            while peer.get_available_packet_count() > 0:
+                data = peer.get_packet()
+                text = peer.was_string_packet()
+                if text and data.startswith(b"!close "):
+                    _, code, reason = data.decode().split(" ", 2)
+                    assert peer.close(int(code), reason) == Error.OK
+                    continue
+                mode = WebSocketPeer.WRITE_MODE_TEXT if text else WebSocketPeer.WRITE_MODE_BINARY
+                assert peer.send(data, mode) == Error.OK
+
+
 def random_mask() -> bytes:
     return os.urandom(4)
 
@@ -584,6 +602,7 @@ __all__ = [
     "STATE_CLOSING",
     "STATE_CONNECTING",
     "STATE_OPEN",
+    "EchoServer",
     "HostileServer",
     "OurServer",
     "RawConn",

@@ -30,7 +30,7 @@ from raw_ws_peer import (
     SMALL,
     STATE_CLOSED,
     STATE_OPEN,
-    OurServer,
+    EchoServer,
     close_our_peers,  # noqa: F401 (autouse fixture)
     drop_our_peers,
     echo_through,
@@ -384,22 +384,6 @@ class TheirClient(threading.Thread):
         if self.error is not None:
             raise self.error
         return self.result
-
-
-class EchoServer(OurServer):
-    """Our server, echoing every message with its type (text stays text)."""
-
-    def pump(self) -> None:
-        super().pump()
-        for peer in self.peers:
-            while peer.get_available_packet_count() > 0:
-                data = peer.get_packet()
-                if peer.was_string_packet() and data.startswith(b"!close "):
-                    _, code, reason = data.decode().split(" ", 2)
-                    assert peer.close(int(code), reason) == Error.OK
-                    continue
-                mode = WebSocketPeer.WRITE_MODE_TEXT if peer.was_string_packet() else 1
-                assert peer.send(data, mode) == Error.OK
 
 
 @pytest.fixture
