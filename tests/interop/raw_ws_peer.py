@@ -22,6 +22,7 @@ import hashlib
 import os
 import random
 import socket
+import ssl
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +32,7 @@ import pytest
 from conftest import wait_until
 
 from engine.core.error import Error
-from netpeer._dev_certificate import localhost_key_and_certificate
+from netpeer._dev_certificate import localhost_key_and_certificate, localhost_pem_paths
 from netpeer.stream_peer_tcp import StreamPeerTCP
 from netpeer.stream_peer_tls import StreamPeerTLS
 from netpeer.tcp_server import TCPServer
@@ -184,6 +185,32 @@ class RawConn:
         except OSError:
             pass
 
+    def start_tls(self, server_side: bool, timeout: float = DEADLINE) -> None:
+        """Run a TLS handshake (Python's ssl, dev certificate) over this connection."""
+        if server_side:
+            key_path, cert_path = localhost_pem_paths()
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(cert_path, key_path)
+            sock = ctx.wrap_socket(self.sock, server_side=True, do_handshake_on_connect=False)
+        else:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.load_verify_locations(localhost_pem_paths()[1])
+            sock = ctx.wrap_socket(
+                self.sock, server_hostname="localhost", do_handshake_on_connect=False
+            )
+        self.sock = sock
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                sock.do_handshake()
+                return
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("raw peer: TLS handshake did not finish before the deadline")
+            self.pump()
+            time.sleep(0.0002)
+
     def abort(self) -> None:
         """Close with a TCP reset (SO_LINGER 0)."""
         try:
@@ -197,9 +224,9 @@ class RawConn:
             return 0
         try:
             chunk = self.sock.recv(1 << 18)
-        except (BlockingIOError, InterruptedError):
+        except (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
             return 0
-        except OSError:  # reset: counts as the end of the stream
+        except OSError:  # reset, TLS error: counts as the end of the stream
             self.eof = self.reset = True
             return 0
         if not chunk:
@@ -217,7 +244,7 @@ class RawConn:
                 sent = self.sock.send(view)
                 view = view[sent:]
                 continue
-            except (BlockingIOError, InterruptedError):
+            except (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"raw peer: could not send {len(view)} bytes before the deadline")
@@ -284,6 +311,14 @@ class RawConn:
                 del self.pending[: i + 1]
                 return out
         pytest.fail(f"raw peer: EOF without a close frame; got {self.pending!r}")
+
+    def read_frames_until_eof(self, timeout: float = DEADLINE) -> list[RawFrame]:
+        """Every frame until the other side closes the connection."""
+        self.wait(lambda: self.eof, "end of stream", timeout)
+        self._parse_pending()
+        out = self.pending[:]
+        self.pending.clear()
+        return out
 
     def read_to_eof(self, timeout: float = DEADLINE) -> bytes:
         """Everything until the other side closes the connection."""
@@ -369,7 +404,9 @@ def request_upgrade(
 class HostileServer:
     """A listening raw socket (our client connects to it)."""
 
-    def __init__(self, host: str = "127.0.0.1", rcvbuf: int | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", rcvbuf: int | None = None, tls: bool = False
+    ) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.listener = socket.socket(family, socket.SOCK_STREAM)
         if rcvbuf is not None:
@@ -380,11 +417,12 @@ class HostileServer:
         self.host = host
         self.port: int = self.listener.getsockname()[1]
         self.conns: list[RawConn] = []
+        self.tls = tls
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self.port}"
+        return f"{'wss' if self.tls else 'ws'}://{host}:{self.port}"
 
     def accept(self, pump: Pump, timeout: float = DEADLINE) -> RawConn:
         deadline = time.monotonic() + timeout
@@ -400,6 +438,8 @@ class HostileServer:
             time.sleep(0.0002)
         conn = RawConn(sock, pump)
         self.conns.append(conn)
+        if self.tls:
+            conn.start_tls(server_side=True)
         return conn
 
     def close(self) -> None:
@@ -472,6 +512,7 @@ class OurServer:
     peers: list[WebSocketPeer] = field(default_factory=list)
     streams: list[StreamPeerTCP | StreamPeerTLS] = field(default_factory=list)
     raw_clients: list[RawConn] = field(default_factory=list)
+    tls_failures: int = 0
 
     def __post_init__(self) -> None:
         err = self.server.listen(0, self.host)
@@ -495,8 +536,10 @@ class OurServer:
             stream: StreamPeerTCP | StreamPeerTLS = tcp
             if self._tls_options is not None:
                 tls = StreamPeerTLS()
-                err = tls.accept_stream(tcp, self._tls_options)
-                assert err == Error.OK, err
+                if tls.accept_stream(tcp, self._tls_options) != Error.OK:
+                    self.tls_failures += 1  # a Godot server just drops the connection
+                    tcp.disconnect_from_host()
+                    continue
                 stream = tls
             peer = self.make_peer()
             err = peer.accept_stream(stream)
@@ -507,9 +550,12 @@ class OurServer:
             peer.poll()
 
     def raw_client(self) -> RawConn:
-        """A raw client connected to this server (closed by ``close()``)."""
+        """A raw client connected to this server (closed by ``close()``); TLS if the server
+        is a wss:// server."""
         conn = raw_client(self.port, self.pump, self.host)
         self.raw_clients.append(conn)
+        if self.tls:
+            conn.start_tls(server_side=False)
         return conn
 
     def close(self) -> None:

@@ -14,7 +14,12 @@ The raw peer (``raw_ws_peer.py``) is independent of ``netpeer._ws``: frames are 
 
 from __future__ import annotations
 
+import random
+import socket
+import time
+import zlib
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from conftest import wait_until
@@ -35,6 +40,7 @@ from raw_ws_peer import (
     request_key,
     request_upgrade,
     response_101,
+    tls_client_options,
 )
 
 from engine.core.error import Error
@@ -157,12 +163,27 @@ def our_server() -> Iterator[OurServer]:
     srv.close()
 
 
+@pytest.fixture
+def tls_raw_server() -> Iterator[HostileServer]:
+    srv = HostileServer(tls=True)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def tls_our_server() -> Iterator[OurServer]:
+    srv = OurServer(tls=True)
+    yield srv
+    srv.close()
+
+
 def open_our_client(
     raw_server: HostileServer, peer: WebSocketPeer | None = None
 ) -> tuple[WebSocketPeer, RawConn]:
     """Our client connected to the raw server, handshake done, state OPEN."""
     peer = peer or our_peer()
-    assert peer.connect_to_url(raw_server.url + "/hostile") == Error.OK
+    tls = tls_client_options() if raw_server.tls else None
+    assert peer.connect_to_url(raw_server.url + "/hostile", tls) == Error.OK
     conn = raw_server.accept(peer.poll)
     head = conn.read_head()
     conn.send_all(response_101(request_key(head)))
@@ -185,13 +206,17 @@ def open_our_server(our_server: OurServer) -> tuple[WebSocketPeer, RawConn]:
 
 
 def side_open(
-    side: str, raw_server: HostileServer, our_server: OurServer
+    side: str, request: pytest.FixtureRequest
 ) -> tuple[WebSocketPeer, RawConn, bytes | None]:
-    """(our peer, raw conn, mask the raw side must use) for ``side`` = our client/server."""
-    if side == "client":
-        peer, conn = open_our_client(raw_server)
+    """(our peer, raw conn, mask the raw side must use) for ``side``: our "client" or
+    "server", over TLS with a "-tls" suffix."""
+    tls = side.endswith("-tls")
+    if side.startswith("client"):
+        raw = request.getfixturevalue("tls_raw_server" if tls else "raw_server")
+        peer, conn = open_our_client(raw)
         return peer, conn, None
-    peer, conn = open_our_server(our_server)
+    ours = request.getfixturevalue("tls_our_server" if tls else "our_server")
+    peer, conn = open_our_server(ours)
     return peer, conn, random_mask()
 
 
@@ -218,7 +243,7 @@ def expect_failure(
     got = conn.read_until_close()
     close = got[-1]
     assert close.close_code == code, (close, got)
-    assert close.masked == (side == "client")
+    assert close.masked == side.startswith("client")
     wait_until(
         lambda: peer.get_ready_state() == STATE_CLOSED,
         step=conn.pump,
@@ -239,21 +264,39 @@ def expect_failure(
 
 
 SIDES = ["client", "server"]
+ALL_SIDES = ["client", "server", "client-tls", "server-tls"]
+TLS_CASES = {
+    "reserved-opcode-0x3",
+    "rsv1-text",
+    "utf8-split-bad",
+    "close-code-1005",
+    "ping-126-bytes",
+    "non-minimal-64-for-200",
+    "length-64-top-bit",
+    "oversize-fragments",
+    "oversize-declared-2^40",
+    "continuation-without-start",
+    "good-text-then-rsv1",
+}
 
 
-@pytest.mark.parametrize("side", SIDES)
 @pytest.mark.parametrize(
-    ("build", "code", "before"), [pytest.param(b, c, p, id=i) for i, b, c, p in CASES]
+    ("side", "build", "code", "before"),
+    [
+        pytest.param(side, b, c, p, id=f"{i}-{side}")
+        for side in ALL_SIDES
+        for i, b, c, p in CASES
+        if not side.endswith("-tls") or i in TLS_CASES
+    ],
 )
 def test_protocol_error_gets_rfc_close_code(
     side: str,
     build: Builder,
     code: int,
     before: list[tuple[bytes, bool]],
-    raw_server: HostileServer,
-    our_server: OurServer,
+    request: pytest.FixtureRequest,
 ) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+    peer, conn, mask = side_open(side, request)
     conn.send_all(build(mask))
     expect_failure(side, peer, conn, code, before)
 
@@ -285,11 +328,11 @@ def test_unmasked_client_continuation_is_rejected(our_server: OurServer) -> None
 # --------------------------------------------------------------------------- good traffic
 
 
-@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("side", ALL_SIDES)
 def test_fragmented_text_with_control_frames_between(
-    side: str, raw_server: HostileServer, our_server: OurServer
+    side: str, request: pytest.FixtureRequest
 ) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+    peer, conn, mask = side_open(side, request)
     msg = seq(
         F(1, b"Hel", fin=False),
         F(9, b"ping!"),
@@ -304,17 +347,15 @@ def test_fragmented_text_with_control_frames_between(
     assert packets(peer) == [("Hello €".encode(), True), (b"after", False)]
     pongs = conn.read_frames(2)
     assert [(f.opcode, f.payload, f.masked) for f in pongs] == [
-        (10, b"ping!", side == "client"),
-        (10, b"", side == "client"),
+        (10, b"ping!", side.startswith("client")),
+        (10, b"", side.startswith("client")),
     ]
     assert peer.get_ready_state() == STATE_OPEN
 
 
-@pytest.mark.parametrize("side", SIDES)
-def test_fragmented_binary_many_fragments(
-    side: str, raw_server: HostileServer, our_server: OurServer
-) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+@pytest.mark.parametrize("side", ALL_SIDES)
+def test_fragmented_binary_many_fragments(side: str, request: pytest.FixtureRequest) -> None:
+    peer, conn, mask = side_open(side, request)
     chunks = [bytes([i]) * (i * 37 % 500) for i in range(40)]
     parts = [
         frame(2 if i == 0 else 0, c, fin=(i == len(chunks) - 1), mask=mask)
@@ -328,11 +369,9 @@ def test_fragmented_binary_many_fragments(
     assert [f.payload for f in pongs] == [bytes([i]) for i in range(40) if i % 7 == 3]
 
 
-@pytest.mark.parametrize("side", SIDES)
-def test_frames_fed_one_byte_at_a_time(
-    side: str, raw_server: HostileServer, our_server: OurServer
-) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+@pytest.mark.parametrize("side", ALL_SIDES)
+def test_frames_fed_one_byte_at_a_time(side: str, request: pytest.FixtureRequest) -> None:
+    peer, conn, mask = side_open(side, request)
     wire = (
         frame(1, "ünï".encode(), fin=False, mask=mask)
         + frame(9, b"xy", mask=mask)
@@ -353,26 +392,24 @@ def test_frames_fed_one_byte_at_a_time(
     assert pong.opcode == 10 and pong.payload == b"xy"
 
 
-@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("side", ALL_SIDES)
 @pytest.mark.parametrize("size", [0, 1, 125])
 def test_ping_gets_pong_with_same_payload(
-    side: str, size: int, raw_server: HostileServer, our_server: OurServer
+    side: str, size: int, request: pytest.FixtureRequest
 ) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+    peer, conn, mask = side_open(side, request)
     payload = bytes(range(size))
     conn.send_all(frame(9, payload, mask=mask))
     [pong] = conn.read_frames(1)
     assert (pong.opcode, pong.fin, pong.rsv, pong.payload) == (10, True, 0, payload)
-    assert pong.masked == (side == "client")
+    assert pong.masked == side.startswith("client")
     assert peer.get_ready_state() == STATE_OPEN
     assert peer.get_available_packet_count() == 0
 
 
-@pytest.mark.parametrize("side", SIDES)
-def test_exactly_inbound_buffer_size_is_accepted(
-    side: str, raw_server: HostileServer, our_server: OurServer
-) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+@pytest.mark.parametrize("side", ALL_SIDES)
+def test_exactly_inbound_buffer_size_is_accepted(side: str, request: pytest.FixtureRequest) -> None:
+    peer, conn, mask = side_open(side, request)
     data = bytes(range(256)) * 255 + bytes(range(255))  # 65535 bytes
     conn.send_all(frame(2, data, mask=mask))
     wait_until(lambda: peer.get_available_packet_count() == 1, step=conn.pump)
@@ -380,26 +417,22 @@ def test_exactly_inbound_buffer_size_is_accepted(
     assert peer.get_ready_state() == STATE_OPEN
 
 
-@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("side", ALL_SIDES)
 @pytest.mark.parametrize("code", [1000, 1001, 1003, 1007, 1011, 1012, 3000, 4999])
-def test_valid_close_code_is_echoed(
-    side: str, code: int, raw_server: HostileServer, our_server: OurServer
-) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+def test_valid_close_code_is_echoed(side: str, code: int, request: pytest.FixtureRequest) -> None:
+    peer, conn, mask = side_open(side, request)
     reason = "bye ü".encode()
     conn.send_all(frame(8, close_payload(code, reason), mask=mask))
     [echo] = conn.read_until_close()
     assert (echo.close_code, echo.close_reason) == (code, reason)
-    assert echo.masked == (side == "client")
+    assert echo.masked == side.startswith("client")
     wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=conn.pump)
     assert (peer.get_close_code(), peer.get_close_reason()) == (code, "bye ü")
 
 
-@pytest.mark.parametrize("side", SIDES)
-def test_empty_close_frame_gives_code_0(
-    side: str, raw_server: HostileServer, our_server: OurServer
-) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+@pytest.mark.parametrize("side", ALL_SIDES)
+def test_empty_close_frame_gives_code_0(side: str, request: pytest.FixtureRequest) -> None:
+    peer, conn, mask = side_open(side, request)
     conn.send_all(frame(8, b"", mask=mask))
     [echo] = conn.read_until_close()
     assert echo.payload == b""
@@ -407,11 +440,11 @@ def test_empty_close_frame_gives_code_0(
     assert (peer.get_close_code(), peer.get_close_reason()) == (0, "")
 
 
-@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("side", ALL_SIDES)
 def test_close_in_the_middle_of_a_fragmented_message(
-    side: str, raw_server: HostileServer, our_server: OurServer
+    side: str, request: pytest.FixtureRequest
 ) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+    peer, conn, mask = side_open(side, request)
     conn.send_all(
         frame(1, b"par", fin=False, mask=mask) + frame(8, close_payload(1001, b"mid"), mask=mask)
     )
@@ -421,22 +454,22 @@ def test_close_in_the_middle_of_a_fragmented_message(
     assert (peer.get_close_code(), peer.get_close_reason()) == (1001, "mid")
 
 
-@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("side", ALL_SIDES)
 def test_tcp_reset_while_open_gives_closed_minus_1(
-    side: str, raw_server: HostileServer, our_server: OurServer
+    side: str, request: pytest.FixtureRequest
 ) -> None:
-    peer, conn, _ = side_open(side, raw_server, our_server)
+    peer, conn, _ = side_open(side, request)
     pump = conn.pump
     conn.abort()
     wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=pump)
     assert (peer.get_close_code(), peer.get_close_reason()) == (-1, "")
 
 
-@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("side", ALL_SIDES)
 def test_eof_in_the_middle_of_a_frame_gives_closed_minus_1(
-    side: str, raw_server: HostileServer, our_server: OurServer
+    side: str, request: pytest.FixtureRequest
 ) -> None:
-    peer, conn, mask = side_open(side, raw_server, our_server)
+    peer, conn, mask = side_open(side, request)
     pump = conn.pump
     conn.send_all(frame(2, b"q" * 1000, mask=mask)[:500])
     conn.close()
@@ -752,3 +785,398 @@ def test_server_request_one_byte_at_a_time(our_server: OurServer) -> None:
     head = conn.read_head()
     assert head.startswith(b"HTTP/1.1 101 ")
     assert head_headers(head)["sec-websocket-accept"] == [accept_value(KEY)]
+
+
+# --------------------------------------------------------------------------- closing, liveness
+
+
+@pytest.mark.parametrize("side", ALL_SIDES)
+def test_messages_before_the_peers_close_are_not_lost(
+    side: str, request: pytest.FixtureRequest
+) -> None:
+    """Data and the close frame in one segment (Godot 4.2 loses the data, Q-WS-LOSTLAST)."""
+    peer, conn, mask = side_open(side, request)
+    conn.send_all(
+        frame(1, b"last words", mask=mask)
+        + frame(2, b"\x00\x01", mask=mask)
+        + frame(8, close_payload(1000, b"done"), mask=mask)
+    )
+    [echo] = conn.read_until_close()
+    assert echo.close_code == 1000
+    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=conn.pump)
+    assert packets(peer) == [(b"last words", True), (b"\x00\x01", False)]
+    assert (peer.get_close_code(), peer.get_close_reason()) == (1000, "done")
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_frames_after_the_close_frame_are_ignored(
+    side: str, request: pytest.FixtureRequest
+) -> None:
+    peer, conn, mask = side_open(side, request)
+    conn.send_all(
+        frame(8, close_payload(1001), mask=mask)
+        + frame(1, b"after close", mask=mask)
+        + frame(9, b"ping after close", mask=mask)
+        + b"\xff\xff garbage"
+    )
+    got = conn.read_until_close()
+    assert [f.opcode for f in got] == [8]
+    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=conn.pump)
+    assert peer.get_close_code() == 1001
+    assert packets(peer) == []
+    conn.wait(lambda: conn.eof or bool(conn.buf), "EOF", timeout=5)
+    conn._parse_pending()
+    assert conn.pending == [], "nothing (no pong) after our close echo"
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_close_timeout_when_the_peer_never_answers(
+    side: str, request: pytest.FixtureRequest
+) -> None:
+    """Godot 4.2 stays CLOSING for ever; our close_timeout drops the connection (-1)."""
+    peer, conn, _ = side_open(side, request)
+    peer.close_timeout = 0.3
+    assert peer.close(4000, "are you there") == Error.OK
+    assert peer.get_ready_state() == 2  # CLOSING
+    [close] = conn.read_frames(1)
+    assert (close.close_code, close.close_reason) == (4000, b"are you there")
+    start = time.monotonic()
+    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, timeout=5, step=conn.pump)
+    assert time.monotonic() - start >= 0.2
+    assert peer.get_close_code() == -1
+    conn.wait_eof()
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_heartbeat_drops_a_peer_that_never_answers_pings(
+    side: str, request: pytest.FixtureRequest
+) -> None:
+    peer, conn, _ = side_open(side, request)
+    peer.heartbeat_interval = 0.1
+    start = time.monotonic()
+    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, timeout=5, step=conn.pump)
+    assert time.monotonic() - start >= 0.1
+    assert peer.get_close_code() == -1
+    pings = [f for f in conn.read_frames_until_eof() if f.opcode == 9]
+    assert pings, "a ping must have been sent before giving up"
+    assert all(f.masked == side.startswith("client") for f in pings)
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_heartbeat_keeps_a_peer_that_answers(side: str, request: pytest.FixtureRequest) -> None:
+    peer, conn, mask = side_open(side, request)
+    peer.heartbeat_interval = 0.05
+    answered = 0
+    start = time.monotonic()
+    while time.monotonic() - start < 0.6:
+        conn.pump()
+        conn._read_once()
+        conn._parse_pending()
+        for f in conn.pending:
+            if f.opcode == 9:
+                conn.send_all(frame(10, f.payload, mask=mask))
+                answered += 1
+        conn.pending.clear()
+        time.sleep(0.001)
+    assert answered >= 3
+    assert peer.get_ready_state() == STATE_OPEN
+
+
+# --------------------------------------------------------------------------- wrong transport
+
+
+def test_wss_client_against_a_plain_server(raw_server: HostileServer) -> None:
+    """Our TLS ClientHello reaches a server that answers with plain HTTP and hangs up."""
+    peer = our_peer()
+    url = raw_server.url.replace("ws://", "wss://")
+    assert peer.connect_to_url(url, tls_client_options()) == Error.OK
+    conn = raw_server.accept(peer.poll)
+    conn.send_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    conn.close()
+    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=peer.poll)
+    assert peer.get_close_code() == -1
+
+
+def test_ws_client_against_a_tls_server(tls_raw_server: HostileServer) -> None:
+    """A plain request hits a TLS listener (which fails the TLS handshake)."""
+    peer = our_peer()
+    url = tls_raw_server.url.replace("wss://", "ws://")
+    assert peer.connect_to_url(url) == Error.OK
+    tls_raw_server.tls = False  # accept the TCP connection without a TLS handshake
+    conn = tls_raw_server.accept(peer.poll)
+    conn.read_head()
+    conn.send_all(b"\x15\x03\x03\x00\x02\x02\x32")  # TLS alert instead of HTTP
+    conn.close()
+    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=peer.poll)
+    assert peer.get_close_code() == -1
+
+
+def _wss_server_drops(server: OurServer, conn: RawConn) -> None:
+    """The connection ends without a WebSocket upgrade: the TLS accept failed at once, or
+    the WebSocketPeer ended CLOSED (-1)."""
+
+    def dropped() -> bool:
+        if server.tls_failures:
+            return True
+        return bool(server.peers) and server.peers[0].get_ready_state() == STATE_CLOSED
+
+    wait_until(dropped, step=server.pump, message="connection dropped")
+    assert server.tls_failures + len(server.peers) == 1
+    if server.peers:
+        assert server.peers[0].get_close_code() == -1
+    data = conn.read_to_eof()
+    assert b"HTTP/1.1 101" not in data
+
+
+def test_plain_request_to_our_wss_server(tls_our_server: OurServer) -> None:
+    conn = raw_client_plain(tls_our_server)
+    conn.send_all(request_upgrade())
+    _wss_server_drops(tls_our_server, conn)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        pytest.param(b"", id="eof"),
+        pytest.param(b"\x16\x03\x01\x00\x05hello", id="short-hello"),
+        pytest.param(b"\x00" * 3000, id="zeros"),
+    ],
+)
+def test_bad_tls_client_hello_to_our_wss_server(tls_our_server: OurServer, garbage: bytes) -> None:
+    conn = raw_client_plain(tls_our_server)
+    conn.send_all(garbage)
+    if not garbage:
+        conn.sock.shutdown(socket.SHUT_WR)
+    _wss_server_drops(tls_our_server, conn)
+
+
+def raw_client_plain(server: OurServer) -> RawConn:
+    """A raw TCP client without TLS, even to a wss:// server."""
+    tls, server.tls = server.tls, False
+    try:
+        return server.raw_client()
+    finally:
+        server.tls = tls
+
+
+# --------------------------------------------------------------------------- permessage-deflate
+
+
+def deflate(data: bytes, wbits: int = 15, compressor: Any = None) -> bytes:
+    """One permessage-deflate message body (RFC 7692 §7.2.1: sync flush, tail removed)."""
+    c = compressor or zlib.compressobj(wbits=-wbits)
+    out = c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+    assert out.endswith(b"\x00\x00\xff\xff")
+    return out[:-4]
+
+
+def inflate(body: bytes, wbits: int = 15, decompressor: Any = None) -> bytes:
+    d = decompressor or zlib.decompressobj(wbits=-wbits)
+    return bytes(d.decompress(body + b"\x00\x00\xff\xff"))
+
+
+def open_deflate(
+    side: str, request: pytest.FixtureRequest, agreed: str = "permessage-deflate", **props: Any
+) -> tuple[WebSocketPeer, RawConn, bytes | None, str]:
+    """Like side_open, with permessage-deflate negotiated (``agreed`` = the server's answer
+    when the raw side is the server). Returns the agreed extension header too."""
+    if side == "client":
+        raw = request.getfixturevalue("raw_server")
+        peer = our_peer(permessage_deflate_enabled=True, **props)
+        assert peer.connect_to_url(raw.url) == Error.OK
+        conn = raw.accept(peer.poll)
+        head = conn.read_head()
+        offer = head_headers(head)["sec-websocket-extensions"]
+        assert offer and offer[0].startswith("permessage-deflate")
+        conn.send_all(
+            response_101(request_key(head), extra=[f"Sec-WebSocket-Extensions: {agreed}"])
+        )
+        wait_until(lambda: peer.get_ready_state() == STATE_OPEN, step=peer.poll)
+        return peer, conn, None, agreed
+    ours = request.getfixturevalue("our_server")
+    ours.make_peer = lambda: our_peer(permessage_deflate_enabled=True, **props)
+    conn = ours.raw_client()
+    conn.send_all(request_upgrade(extra=[f"Sec-WebSocket-Extensions: {agreed}"]))
+    head = conn.read_head()
+    assert head.startswith(b"HTTP/1.1 101"), head
+    answer = head_headers(head)["sec-websocket-extensions"][0]
+    peer = ours.peers[-1]
+    wait_until(lambda: peer.get_ready_state() == STATE_OPEN, step=ours.pump)
+    return peer, conn, random_mask(), answer
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_deflate_bomb_is_refused_with_1009(side: str, request: pytest.FixtureRequest) -> None:
+    """64 MiB of zeros compress to ~64 KiB: inflating must stop at inbound_buffer_size."""
+    peer, conn, mask, _ = open_deflate(side, request)
+    bomb = deflate(b"\0" * (64 << 20))
+    assert len(bomb) < 65535 + 64
+    conn.send_all(frame(2, bomb, rsv=4, mask=mask))
+    expect_failure(side, peer, conn, 1009)
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_deflate_bomb_in_fragments_is_refused_with_1009(
+    side: str, request: pytest.FixtureRequest
+) -> None:
+    peer, conn, mask, _ = open_deflate(side, request)
+    body = deflate(b"\0" * (8 << 20))
+    parts = [body[i : i + 1000] for i in range(0, len(body), 1000)]
+    wire = b"".join(
+        frame(0 if i else 2, p, fin=i == len(parts) - 1, rsv=0 if i else 4, mask=mask)
+        for i, p in enumerate(parts)
+    )
+    conn.send_all(wire)
+    expect_failure(side, peer, conn, 1009)
+
+
+@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"\xff\xff\xff\xff", id="garbage"),
+        pytest.param(b"\x07\x00", id="reserved-block-type"),
+        pytest.param(b"\x00\x05\x00\x00\x00hello", id="bad-stored-length"),
+        pytest.param(deflate(b"ok") + b"\x07\xff", id="trailing-junk"),
+    ],
+)
+def test_corrupt_compressed_data_is_refused_with_1007(
+    side: str, body: bytes, request: pytest.FixtureRequest
+) -> None:
+    peer, conn, mask, _ = open_deflate(side, request)
+    conn.send_all(frame(2, body, rsv=4, mask=mask))
+    expect_failure(side, peer, conn, 1007)
+
+
+@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize(
+    ("wire", "code"),
+    [
+        pytest.param(
+            lambda m: (
+                frame(2, deflate(b"ab"), fin=False, rsv=4, mask=m) + frame(0, b"", rsv=4, mask=m)
+            ),
+            1002,
+            id="rsv1-on-continuation",
+        ),
+        pytest.param(lambda m: frame(9, b"p", rsv=4, mask=m), 1002, id="rsv1-on-ping"),
+        pytest.param(lambda m: frame(2, b"x", rsv=2, mask=m), 1002, id="rsv2-with-deflate"),
+        pytest.param(
+            lambda m: frame(1, deflate(b"\xff\xfe"), rsv=4, mask=m), 1007, id="bad-utf8-inside"
+        ),
+    ],
+)
+def test_deflate_protocol_errors(
+    side: str, wire: Builder, code: int, request: pytest.FixtureRequest
+) -> None:
+    peer, conn, mask, _ = open_deflate(side, request)
+    conn.send_all(wire(mask))
+    expect_failure(side, peer, conn, code)
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_deflate_messages_both_ways_with_context_takeover(
+    side: str, request: pytest.FixtureRequest
+) -> None:
+    peer, conn, mask, _ = open_deflate(side, request)
+    texts = ["héllo wörld " * 50, "héllo wörld " * 50 + "again", ""]
+    compressor = zlib.compressobj(wbits=-15)  # shared context across messages
+    wire = b"".join(
+        frame(1, deflate(t.encode(), compressor=compressor), rsv=4, mask=mask) for t in texts
+    )
+    # an uncompressed message (RSV1 clear) is allowed too
+    conn.send_all(wire + frame(2, b"plain", mask=mask))
+    wait_until(lambda: peer.get_available_packet_count() == 4, step=conn.pump)
+    assert packets(peer) == [(t.encode(), True) for t in texts] + [(b"plain", False)]
+    # and what we send decompresses with one shared decompressor (context takeover)
+    decompressor = zlib.decompressobj(wbits=-15)
+    for t in texts:
+        assert peer.send_text(t) == Error.OK
+    got = conn.read_frames(len(texts))
+    for f, t in zip(got, texts, strict=True):
+        assert f.masked == (side == "client")
+        if f.rsv & 4:
+            assert inflate(f.payload, decompressor=decompressor) == t.encode()
+        else:
+            assert f.payload == t.encode()
+
+
+@pytest.mark.parametrize(
+    "agreed",
+    [
+        "permessage-deflate; client_no_context_takeover",
+        "permessage-deflate; client_max_window_bits=9",
+        "permessage-deflate; client_max_window_bits=9; client_no_context_takeover",
+    ],
+)
+def test_our_client_honours_the_servers_deflate_parameters(
+    agreed: str, request: pytest.FixtureRequest
+) -> None:
+    """The raw server inflates each of our messages with a *fresh* decompressor and/or a
+    512-byte window: this only works if we obey what it asked for."""
+    peer, conn, _, _ = open_deflate("client", request, agreed)
+    no_takeover = "client_no_context_takeover" in agreed
+    wbits = 9 if "client_max_window_bits=9" in agreed else 15
+    block = bytes(random.Random(5).randbytes(1500))
+    messages = [block + block, block + b"tail" + block, block]  # long-distance repeats
+    shared = zlib.decompressobj(wbits=-wbits)
+    for m in messages:
+        assert peer.send(m) == Error.OK
+    for f, m in zip(conn.read_frames(len(messages)), messages, strict=True):
+        assert f.rsv == 4
+        d = zlib.decompressobj(wbits=-wbits) if no_takeover else shared
+        assert inflate(f.payload, decompressor=d) == m
+
+
+@pytest.mark.parametrize(
+    ("answer", "ok"),
+    [
+        ("permessage-deflate; server_max_window_bits=20", False),
+        ("permessage-deflate; client_max_window_bits=7", False),
+        ("permessage-deflate; unknown_param", False),
+        ("permessage-deflate; server_no_context_takeover; server_no_context_takeover", False),
+        ("x-webkit-deflate-frame", False),
+        ("permessage-deflate; server_no_context_takeover", True),
+        ("permessage-deflate; server_max_window_bits=8", True),
+    ],
+)
+def test_our_client_checks_the_servers_deflate_answer(
+    answer: str, ok: bool, raw_server: HostileServer
+) -> None:
+    peer = our_peer(permessage_deflate_enabled=True)
+    assert peer.connect_to_url(raw_server.url) == Error.OK
+    conn = raw_server.accept(peer.poll)
+    head = conn.read_head()
+    conn.send_all(response_101(request_key(head), extra=[f"Sec-WebSocket-Extensions: {answer}"]))
+    want = STATE_OPEN if ok else STATE_CLOSED
+    wait_until(lambda: peer.get_ready_state() == want, step=peer.poll)
+    if not ok:
+        assert peer.get_close_code() == -1
+
+
+def test_our_client_without_deflate_rejects_compressed_frames(raw_server: HostileServer) -> None:
+    """The server claims an extension we did not offer (Godot ignores the header) and sends
+    a compressed frame: RSV1 without a negotiated extension is a protocol error."""
+    peer = our_peer()
+    assert peer.connect_to_url(raw_server.url) == Error.OK
+    conn = raw_server.accept(peer.poll)
+    head = conn.read_head()
+    assert "sec-websocket-extensions" not in head_headers(head)
+    conn.send_all(
+        response_101(request_key(head), extra=["Sec-WebSocket-Extensions: permessage-deflate"])
+    )
+    wait_until(lambda: peer.get_ready_state() != 0, step=peer.poll)
+    if peer.get_ready_state() == STATE_OPEN:
+        conn.send_all(frame(2, deflate(b"zz"), rsv=4))
+        expect_failure("client", peer, conn, 1002)
+    else:
+        assert peer.get_close_code() == -1  # refusing the handshake is fine too (RFC 6455)
+
+
+def test_our_server_declines_unknown_extensions(our_server: OurServer) -> None:
+    our_server.make_peer = lambda: our_peer(permessage_deflate_enabled=True)
+    conn = our_server.raw_client()
+    conn.send_all(request_upgrade(extra=["Sec-WebSocket-Extensions: x-foo; a=1, x-bar"]))
+    head = conn.read_head()
+    assert head.startswith(b"HTTP/1.1 101")
+    assert "sec-websocket-extensions" not in head_headers(head)
