@@ -35,6 +35,7 @@ from raw_ws_peer import (
     request_key,
     request_upgrade,
     response_101,
+    tls_client_options,
 )
 
 from engine.core.error import Error
@@ -66,7 +67,8 @@ def our_server() -> Iterator[OurServer]:
 
 
 def open_client(raw_server: HostileServer, peer: WebSocketPeer) -> RawConn:
-    assert peer.connect_to_url(raw_server.url) == Error.OK
+    tls = tls_client_options() if raw_server.tls else None
+    assert peer.connect_to_url(raw_server.url, tls) == Error.OK
     conn = raw_server.accept(peer.poll)
     conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024)
     head = conn.read_head()
@@ -84,6 +86,38 @@ def open_server(our_server: OurServer) -> tuple[WebSocketPeer, RawConn]:
     return peer, conn
 
 
+@pytest.fixture
+def tls_raw_server() -> Iterator[HostileServer]:
+    srv = HostileServer(rcvbuf=32 * 1024, tls=True)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def tls_our_server() -> Iterator[OurServer]:
+    srv = OurServer(tls=True)
+    yield srv
+    srv.close()
+
+
+def open_side(
+    side: str, request: pytest.FixtureRequest
+) -> tuple[WebSocketPeer, RawConn, Callable[[], object], bytes | None]:
+    """(our peer, raw conn, pump, mask for the raw side) for "client"/"server"[-tls]."""
+    tls = side.endswith("-tls")
+    if side.startswith("client"):
+        peer = our_peer()
+        raw = request.getfixturevalue("tls_raw_server" if tls else "raw_server")
+        conn = open_client(raw, peer)
+        return peer, conn, peer.poll, None
+    ours = request.getfixturevalue("tls_our_server" if tls else "our_server")
+    peer, conn = open_server(ours)
+    return peer, conn, ours.pump, random_mask()
+
+
+SIDES = ["client", "server", "client-tls", "server-tls"]
+
+
 def numbered(seq: int, size: int) -> bytes:
     """A message that says where it belongs: 8-byte sequence number + filler."""
     body = FILLER * (size // len(FILLER) + 1)
@@ -93,15 +127,11 @@ def numbered(seq: int, size: int) -> bytes:
 # --------------------------------------------------------------------------- outbound
 
 
-@pytest.mark.parametrize("side", ["client", "server"])
+@pytest.mark.parametrize("side", SIDES)
 def test_message_larger_than_outbound_buffer_is_refused(
-    side: str, raw_server: HostileServer, our_server: OurServer
+    side: str, request: pytest.FixtureRequest
 ) -> None:
-    if side == "client":
-        peer = our_peer()
-        conn = open_client(raw_server, peer)
-    else:
-        peer, conn = open_server(our_server)
+    peer, conn, _, _ = open_side(side, request)
     assert peer.send(b"\0" * 65536) == Error.ERR_OUT_OF_MEMORY
     assert peer.send_text("a" * 65536) == Error.ERR_OUT_OF_MEMORY
     assert peer.put_packet(b"\0" * 65536) == Error.ERR_OUT_OF_MEMORY
@@ -110,7 +140,7 @@ def test_message_larger_than_outbound_buffer_is_refused(
     biggest = numbered(1, 65535)
     assert peer.send(biggest) == Error.OK
     [got] = conn.read_frames(1)
-    assert (got.opcode, got.payload, got.masked) == (2, biggest, side == "client")
+    assert (got.opcode, got.payload, got.masked) == (2, biggest, side.startswith("client"))
     peer.outbound_buffer_size = 100
     assert peer.send(b"x" * 101) == Error.ERR_OUT_OF_MEMORY
     assert peer.send(b"x" * 100) == Error.OK
@@ -263,21 +293,13 @@ def read_slowly(
     return largest, full_seen
 
 
-@pytest.mark.parametrize("side", ["client", "server"])
+@pytest.mark.parametrize("side", SIDES)
 def test_inbound_backpressure_instead_of_drops(
-    side: str, raw_server: HostileServer, our_server: OurServer, flooders: list[Flooder]
+    side: str, request: pytest.FixtureRequest, flooders: list[Flooder]
 ) -> None:
     """4 MB at a reader that first does not read at all: the queue stops growing (the peer
     stops reading), then every message arrives in order."""
-    if side == "client":
-        peer = our_peer()
-        conn = open_client(raw_server, peer)
-        pump: Callable[[], object] = peer.poll
-        mask = None
-    else:
-        peer, conn = open_server(our_server)
-        pump = our_server.pump
-        mask = random_mask()
+    peer, conn, pump, mask = open_side(side, request)
     count, size = 4000, 1024
     flooder = Flooder(conn, count, size, mask)
     flooders.append(flooder)
@@ -314,19 +336,13 @@ def test_inbound_queue_respects_max_queued_packets(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("side", ["client", "server"])
+@pytest.mark.parametrize("side", SIDES)
 def test_50_mb_flood_at_a_slow_reader_loses_nothing_and_memory_stays_bounded(
-    side: str, raw_server: HostileServer, our_server: OurServer, flooders: list[Flooder]
+    side: str, request: pytest.FixtureRequest, flooders: list[Flooder]
 ) -> None:
     count, size = 50 * 1024, 1024  # 50 MiB of payload in 1 KiB messages
-    if side == "client":
-        peer = our_peer()
-        conn = open_client(raw_server, peer)
-        pump: Callable[[], object] = peer.poll
-        mask = None
-    else:
-        peer, conn = open_server(our_server)
-        pump = our_server.pump
+    peer, conn, pump, mask = open_side(side, request)
+    if mask is not None:
         mask = b"\0\0\0\0"  # a valid mask key that keeps the sender cheap
     baseline = rss_bytes()
     peak = [baseline]
