@@ -134,6 +134,10 @@ class TheirServer:
             seen.subprotocol = ws.subprotocol
             seen.extensions = [e.name for e in ws.protocol.extensions]
             for message in ws:
+                if message == "!ping":
+                    pong = ws.ping(b"from the server")
+                    ws.send("pong ok" if pong.wait(DEADLINE) else "no pong")
+                    continue
                 if isinstance(message, str) and message.startswith("!close "):
                     _, code, reason = message.split(" ", 2)
                     ws.close(int(code), reason)
@@ -577,3 +581,106 @@ def test_both_ways_many_messages_in_flight(
     start = time.monotonic()
     assert client.finish(srv.pump) == 200
     assert time.monotonic() - start < DEADLINE
+
+
+# --------------------------------------------------------------------------- liveness, variants
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_their_server_pings_our_client(
+    their_server: Callable[..., TheirServer], scheme: str
+) -> None:
+    srv = their_server(tls=scheme == "wss")
+    peer = our_peer()
+    connect_ours(peer, srv.url())
+    for _ in range(3):
+        assert peer.send_text("!ping") == Error.OK
+        assert next_message(peer) == "pong ok"
+    assert peer.get_available_packet_count() == 0  # pings are not messages
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_their_client_pings_our_server(our_server: Callable[..., EchoServer], scheme: str) -> None:
+    srv = our_server(tls=scheme == "wss")
+
+    def script(ws: Any) -> object:
+        latencies = []
+        for i in range(5):
+            pong = ws.ping(f"p{i}".encode())
+            assert pong.wait(DEADLINE)
+            latencies.append(i)
+        ws.send("after pings")
+        assert ws.recv(timeout=DEADLINE) == "after pings"
+        return len(latencies)
+
+    assert TheirClient(srv.url(), script).finish(srv.pump) == 5
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_our_heartbeat_against_their_server(
+    their_server: Callable[..., TheirServer], scheme: str
+) -> None:
+    srv = their_server(tls=scheme == "wss")
+    peer = our_peer(heartbeat_interval=0.05, heartbeat_timeout=3.0)  # tolerant: CI load
+    connect_ours(peer, srv.url())
+    start = time.monotonic()
+    while time.monotonic() - start < 0.5:
+        peer.poll()
+        time.sleep(0.002)
+    assert peer.get_ready_state() == STATE_OPEN  # websockets answered every ping
+    assert peer.get_round_trip_time() >= 0.0
+    echo_through(peer, ["still here"])
+
+
+def test_put_var_get_var_through_their_server(their_server: Callable[..., TheirServer]) -> None:
+    srv = their_server()
+    peer = our_peer()
+    connect_ours(peer, srv.url())
+    values: list[Any] = [42, -7.5, "ünï", [1, "two", 3.0], {"k": [True, None]}, b"\x00\x01"]
+    for value in values:
+        assert peer.put_var(value) == Error.OK
+        wait_until(lambda: peer.get_available_packet_count() > 0, step=peer.poll)
+        got = peer.get_var()
+        assert got == value or (isinstance(value, bytes) and bytes(got) == value)
+        assert not peer.was_string_packet()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_connected_host_and_port_both_sides(
+    our_server: Callable[..., EchoServer], their_server: Callable[..., TheirServer], scheme: str
+) -> None:
+    srv = their_server(tls=scheme == "wss")
+    peer = our_peer()
+    connect_ours(peer, srv.url())
+    assert (peer.get_connected_host(), peer.get_connected_port()) == ("127.0.0.1", srv.port)
+    ours = our_server(tls=scheme == "wss")
+    checked = threading.Event()
+    local: list[int] = []
+
+    def script(ws: Any) -> object:
+        ws.send("x")
+        ws.recv(timeout=DEADLINE)
+        local.append(ws.local_address[1])
+        return checked.wait(DEADLINE)
+
+    client = TheirClient(ours.url(), script)
+    wait_until(lambda: bool(local), step=ours.pump)
+    server_peer = ours.peers[0]
+    assert server_peer.get_connected_host() == "127.0.0.1"
+    assert server_peer.get_connected_port() == local[0]
+    checked.set()
+    assert client.finish(ours.pump) is True
+
+
+def test_send_after_their_server_vanished_fails_cleanly(
+    their_server: Callable[..., TheirServer],
+) -> None:
+    srv = their_server()
+    peer = our_peer()
+    connect_ours(peer, srv.url())
+    srv.server.shutdown(close_connections=True)  # closes with 1001
+    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=peer.poll)
+    assert peer.get_close_code() == 1001
+    assert peer.send_text("too late") == Error.FAILED
+    assert peer.put_packet(b"too late") == Error.FAILED
+    peer.poll()
