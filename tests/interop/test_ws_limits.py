@@ -368,3 +368,84 @@ def test_50_mb_flood_at_a_slow_reader_loses_nothing_and_memory_stays_bounded(
         growth = peak[0] - baseline
         assert growth < 24 * 1024 * 1024, f"RSS grew by {growth / 2**20:.1f} MiB for 50 MiB"
     assert elapsed < 60
+
+
+# --------------------------------------------------------------------------- hostile floods
+
+
+def _flood_and_measure(
+    peer: WebSocketPeer,
+    pump: Callable[[], object],
+    conn: RawConn,
+    wire_chunk: bytes,
+    repeats: int,
+    flooders: list[Flooder],
+) -> tuple[int, bool]:
+    """Send ``wire_chunk`` ``repeats`` times from a thread (the raw side never reads) while
+    polling our peer; return (RSS growth, whether the sender got everything out)."""
+    done = threading.Event()
+    sender = Flooder(conn, 0, 0, None)
+
+    def run() -> None:
+        try:
+            conn.sock.setblocking(True)
+            conn.sock.settimeout(5)
+            for _ in range(repeats):
+                conn.sock.sendall(wire_chunk)
+            done.set()
+        except OSError:  # our peer dropped the connection or stopped reading: fine
+            pass
+
+    sender.run = run  # type: ignore[method-assign]
+    flooders.append(sender)
+    baseline = rss_bytes()
+    peak = baseline
+    sender.start()
+    deadline = time.monotonic() + 30
+    while sender.is_alive() and time.monotonic() < deadline:
+        for _ in range(50):
+            pump()
+        peak = max(peak, rss_bytes())
+    sender.join(10)
+    for _ in range(50):
+        pump()
+    peak = max(peak, rss_bytes())
+    return peak - baseline, done.is_set()
+
+
+@pytest.mark.xfail(
+    reason="BUG: every ping's pong is queued without limit while the peer does not read "
+    "(outbound queue grows with the attacker's input)",
+    strict=True,
+)
+@pytest.mark.parametrize("side", ["client", "server"])
+def test_ping_flood_from_a_peer_that_never_reads_stays_bounded(
+    side: str, request: pytest.FixtureRequest, flooders: list[Flooder]
+) -> None:
+    """16 MiB of 125-byte pings from a peer that never reads the pongs: answering them all
+    would queue 16 MiB of pongs. Memory must stay bounded (stop reading, or drop the peer)."""
+    peer, conn, pump, mask = open_side(side, request)
+    one = frame(9, b"p" * 125, mask=mask)
+    chunk = one * ((1 << 20) // len(one))
+    growth, _ = _flood_and_measure(peer, pump, conn, chunk, 16, flooders)
+    assert peer.get_current_outbound_buffered_amount() <= 4 << 20
+    assert growth < 8 << 20, f"RSS grew by {growth / 2**20:.1f} MiB"
+
+
+@pytest.mark.xfail(
+    reason="BUG: each empty continuation frame adds an entry to the reassembly list; the "
+    "message size never grows, so inbound_buffer_size never stops it",
+    strict=True,
+)
+@pytest.mark.parametrize("side", ["client", "server"])
+def test_endless_empty_fragments_stay_bounded(
+    side: str, request: pytest.FixtureRequest, flooders: list[Flooder]
+) -> None:
+    """A message that never ends, made of empty continuation frames (16 MiB of headers): its
+    size never grows, so the size limit never fires; memory must not grow with it."""
+    peer, conn, pump, mask = open_side(side, request)
+    conn.send_all(frame(2, b"start", fin=False, mask=mask))
+    one = frame(0, b"", fin=False, mask=mask)
+    chunk = one * ((1 << 20) // len(one))
+    growth, _ = _flood_and_measure(peer, pump, conn, chunk, 16, flooders)
+    assert growth < 8 << 20, f"RSS grew by {growth / 2**20:.1f} MiB"

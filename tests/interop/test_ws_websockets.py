@@ -678,8 +678,10 @@ def test_send_after_their_server_vanished_fails_cleanly(
     srv = their_server()
     peer = our_peer()
     connect_ours(peer, srv.url())
-    srv.server.shutdown(close_connections=True)  # closes with 1001
+    stopper = threading.Thread(target=srv.server.shutdown)  # closes with 1001
+    stopper.start()
     wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=peer.poll)
+    stopper.join(DEADLINE)
     assert peer.get_close_code() == 1001
     assert peer.send_text("too late") == Error.FAILED
     assert peer.put_packet(b"too late") == Error.FAILED
