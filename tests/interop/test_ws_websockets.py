@@ -686,3 +686,27 @@ def test_send_after_their_server_vanished_fails_cleanly(
     assert peer.send_text("too late") == Error.FAILED
     assert peer.put_packet(b"too late") == Error.FAILED
     peer.poll()
+
+
+def test_our_client_by_localhost_name_reaches_an_ipv4_only_server(
+    their_server: Callable[..., TheirServer],
+) -> None:
+    """``localhost`` may resolve to ::1 first; the client must try 127.0.0.1 next."""
+    srv = their_server()
+    peer = our_peer()
+    connect_ours(peer, srv.url("/", host="localhost"))
+    echo_through(peer, ["by name over IPv4"])
+
+
+def test_our_client_connection_refused_ends_closed() -> None:
+    sock = socket.create_server(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there any more
+    peer = our_peer()
+    err = peer.connect_to_url(f"ws://127.0.0.1:{port}/")
+    if err == Error.OK:
+        wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=peer.poll)
+    else:
+        assert err == Error.FAILED
+    assert peer.get_ready_state() == STATE_CLOSED
+    assert peer.get_close_code() == -1
