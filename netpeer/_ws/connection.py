@@ -133,6 +133,14 @@ FAIL_REASONS = {
 }
 """Godot 4.4's close reasons after it fails a connection (PR #97913)."""
 
+MAX_FRAGMENTS = 65536
+"""Frames one data message may be split into; more fails the connection with 1009 (a message
+of endless empty continuation frames never grows, so the size limit alone cannot stop it)."""
+
+PONG_QUEUE_LIMIT = 65536
+"""Automatic pongs are queued while fewer unsent bytes than this wait; beyond it only the
+latest ping is remembered and answered once the queue drained below it (RFC 6455 5.5.3)."""
+
 _MASK_POOL = 1024  # bytes of randomness fetched at once: 256 mask keys per token_bytes call
 _COALESCE = 16384  # flush_to joins queued frames smaller than this into one write
 
@@ -179,6 +187,7 @@ class WebSocketConnection:
         # message reassembly
         self._frags: list[bytes] = []
         self._frag_size = 0
+        self._frag_count = 0
         self._frag_text = False
         self._frag_compressed = False
         self._utf8: codecs.IncrementalDecoder | None = None
@@ -193,6 +202,7 @@ class WebSocketConnection:
         self._buffered_amount = 0
         self._mask_pool = b""
         self._mask_pos = 0
+        self._pong_next: bytes | None = None  # latest ping waiting for the queue to drain
         # handshake
         self._head = bytearray()
         self._head_failed = False
@@ -319,6 +329,10 @@ class WebSocketConnection:
         written = self._written_total
         while marks and marks[0][0] <= written:
             self._buffered_amount -= marks.popleft()[1]
+        if self._pong_next is not None and self._out_bytes < PONG_QUEUE_LIMIT:
+            if self._state is State.OPEN:
+                self._answer_ping(self._pong_next)
+            self._pong_next = None
 
     def _queue_raw(self, data: bytes) -> None:
         self._out.append(data)
@@ -419,6 +433,7 @@ class WebSocketConnection:
         self._out_bytes = 0
         self._marks.clear()
         self._buffered_amount = 0
+        self._pong_next = None
         self._rbuf = bytearray()
         self._frags = []
 
@@ -637,14 +652,24 @@ class WebSocketConnection:
                     return
             elif opcode == 9:
                 if self._state is State.OPEN:
-                    key = self._mask_key() if self.client else None
-                    self._queue_frame(serialize_frame(10, payload, mask_key=key), len(payload))
+                    self._answer_ping(payload)
                 events.append(Ping(payload))
             elif opcode == 10:
                 events.append(Pong(payload))
             else:
                 self._close_frame(payload)
                 return
+
+    def _answer_ping(self, payload: bytes) -> None:
+        """Queue the automatic pong or, while PONG_QUEUE_LIMIT unsent bytes wait, remember only
+        the latest ping (RFC 6455 5.5.3): a peer that pings and never reads cannot grow the
+        outbound queue."""
+        if self._out_bytes < PONG_QUEUE_LIMIT:
+            key = self._mask_key() if self.client else None
+            self._queue_frame(serialize_frame(10, payload, mask_key=key), len(payload))
+            self._pong_next = None
+        else:
+            self._pong_next = payload
 
     def _data_fragment(self, opcode: int, fin: bool, rsv1: bool, payload: bytes) -> bool:
         """Reassemble/inflate/check one data frame; False if the connection failed."""
@@ -653,6 +678,7 @@ class WebSocketConnection:
             self._frag_compressed = rsv1
             self._frags = []
             self._frag_size = 0
+            self._frag_count = 0
             self._utf8 = codecs.getincrementaldecoder("utf-8")() if opcode == 1 else None
         chunk = payload
         if self._frag_compressed:
@@ -670,11 +696,16 @@ class WebSocketConnection:
             except UnicodeDecodeError:
                 self._fail(1007, "invalid UTF-8 in a text message")
                 return False
-        self._frags.append(chunk)
-        self._frag_size += len(chunk)
+        self._frag_count += 1
+        if self._frag_count > MAX_FRAGMENTS:
+            self._fail(1009, f"message split into more than {MAX_FRAGMENTS} frames")
+            return False
+        if chunk:
+            self._frags.append(chunk)
+            self._frag_size += len(chunk)
         if fin:
             frags = self._frags
-            data = frags[0] if len(frags) == 1 else b"".join(frags)
+            data = b"".join(frags) if len(frags) != 1 else frags[0]
             self._frags = []
             self._utf8 = None
             self._events.append(Message(data, self._frag_text))
@@ -709,7 +740,9 @@ class WebSocketConnection:
 
 __all__ = [
     "FAIL_REASONS",
+    "MAX_FRAGMENTS",
     "MAX_HEADER_SIZE",
+    "PONG_QUEUE_LIMIT",
     "State",
     "WebSocketConnection",
     "accept_key",

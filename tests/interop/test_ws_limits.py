@@ -413,11 +413,6 @@ def _flood_and_measure(
     return peak - baseline, done.is_set()
 
 
-@pytest.mark.xfail(
-    reason="BUG: every ping's pong is queued without limit while the peer does not read "
-    "(outbound queue grows with the attacker's input)",
-    strict=True,
-)
 @pytest.mark.parametrize("side", ["client", "server"])
 def test_ping_flood_from_a_peer_that_never_reads_stays_bounded(
     side: str, request: pytest.FixtureRequest, flooders: list[Flooder]
@@ -432,11 +427,6 @@ def test_ping_flood_from_a_peer_that_never_reads_stays_bounded(
     assert growth < 8 << 20, f"RSS grew by {growth / 2**20:.1f} MiB"
 
 
-@pytest.mark.xfail(
-    reason="BUG: each empty continuation frame adds an entry to the reassembly list; the "
-    "message size never grows, so inbound_buffer_size never stops it",
-    strict=True,
-)
 @pytest.mark.parametrize("side", ["client", "server"])
 def test_endless_empty_fragments_stay_bounded(
     side: str, request: pytest.FixtureRequest, flooders: list[Flooder]

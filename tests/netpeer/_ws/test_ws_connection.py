@@ -9,7 +9,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from netpeer._ws.connection import FAIL_REASONS, State, WebSocketConnection
+from netpeer._ws.connection import (
+    FAIL_REASONS,
+    MAX_FRAGMENTS,
+    PONG_QUEUE_LIMIT,
+    State,
+    WebSocketConnection,
+)
 from netpeer._ws.deflate import DeflateConfig, DeflateParams
 from netpeer._ws.events import (
     CloseReceived,
@@ -346,6 +352,70 @@ def test_fragmented_message_limit_counts_all_fragments():
     s.receive_data(masked(0, b"x"))
     [event] = s.events_received()
     assert isinstance(event, ConnectionFailed) and event.code == 1009
+
+
+def test_empty_fragments_are_not_stored_and_message_arrives_whole():
+    s = server()
+    s.receive_data(masked(2, b"ab", fin=False) + masked(0, b"", fin=False) * 1000)
+    assert s.events_received() == []
+    assert len(s._frags) == 1
+    s.receive_data(masked(0, b"c"))
+    assert s.events_received() == [Message(b"abc", False)]
+
+
+def test_message_of_only_empty_fragments_is_an_empty_message():
+    s = server()
+    s.receive_data(masked(1, b"", fin=False) + masked(0, b"", fin=False) + masked(0, b""))
+    assert s.events_received() == [Message(b"", True)]
+
+
+def test_too_many_fragments_fail_with_1009():
+    s = server()
+    s.receive_data(masked(2, b"", fin=False) + masked(0, b"", fin=False) * (MAX_FRAGMENTS - 1))
+    assert s.events_received() == []
+    s.receive_data(masked(0, b"", fin=False))
+    [event] = s.events_received()
+    assert isinstance(event, ConnectionFailed) and event.code == 1009
+    assert s.state is State.CLOSED
+
+
+def test_ping_flood_queues_pongs_up_to_the_limit_then_only_the_latest():
+    s = server()
+    pings = 3 * PONG_QUEUE_LIMIT // 127
+    s.receive_data(b"".join(masked(9, b"%03d" % (i % 1000) + b"p" * 122) for i in range(pings)))
+    assert len([e for e in s.events_received() if isinstance(e, Ping)]) == pings
+    queued = s.bytes_to_send
+    assert PONG_QUEUE_LIMIT <= queued < PONG_QUEUE_LIMIT + 127
+    wire = s.data_to_send()
+    answered = len(wire) // 127
+    assert wire == b"".join(unmasked(10, b"%03d" % i + b"p" * 122) for i in range(answered))
+    # the latest ping is answered once the queue drained
+    assert s.data_to_send() == unmasked(10, b"%03d" % ((pings - 1) % 1000) + b"p" * 122)
+    assert s.data_to_send() == b""
+    assert s.outbound_buffered_amount == 0
+
+
+def test_every_ping_is_answered_below_the_limit():
+    s = server()
+    s.receive_data(b"".join(masked(9, b"%d" % i) for i in range(100)))
+    assert s.data_to_send() == b"".join(unmasked(10, b"%d" % i) for i in range(100))
+
+
+def test_pending_pong_follows_partial_flushes():
+    c = client()
+    big = unmasked(9, b"x" * 125)
+    c.receive_data(big * (PONG_QUEUE_LIMIT // 131 + 1) + unmasked(9, b"last"))
+    assert c.bytes_to_send >= PONG_QUEUE_LIMIT
+    written: list[bytes] = []
+
+    def write(view) -> int:
+        written.append(bytes(view[:1000]))
+        return min(1000, len(view))
+
+    for _ in range(200):
+        c.flush_to(write)
+    assert c.bytes_to_send == 0
+    assert b"".join(written).endswith(masked(10, b"last"))
 
 
 # --- permessage-deflate limits ----------------------------------------------------------------
