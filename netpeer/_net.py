@@ -23,8 +23,9 @@ import sys
 
 from netpeer._ip_address import IPAddress
 
-LISTEN_BACKLOG = 8
-"""Godot's ``TCPServer`` listen backlog (``MAX_PENDING_CONNECTIONS``)."""
+LISTEN_BACKLOG = min(128, socket.SOMAXCONN)
+"""``TCPServer`` listen backlog. Godot uses 8 (``MAX_PENDING_CONNECTIONS``), which overflows
+when many clients connect at once (a reconnect storm); see docs/godot-differences.md."""
 
 MAX_DATAGRAM_SIZE = 65536
 """Size of the buffer one datagram is received into (Godot's ``recv_buffer``)."""
