@@ -32,7 +32,9 @@ goes through ``StreamPeerTLS``'s non-blocking partial I/O. Inbound back-pressure
 queue holds ``max_queued_packets`` messages or its payload budget (Godot's ring size) is used,
 the peer stops reading the socket - TCP then slows the sender - and says so through
 ``is_inbound_buffer_full()`` and the ``inbound_buffer_full`` signal. A message is never
-dropped; the queue may exceed its limits by at most what one read brought in.
+dropped; reads are sized to the room left in the payload budget and the packet slots (at
+least 4 KiB), so the queue exceeds its byte budget by at most one 4 KiB read plus the message
+that was in progress, and its packet count by the messages one 4 KiB read can hold.
 
 Godot: modules/websocket/websocket_peer.cpp, wsl_peer.cpp, doc_classes/WebSocketPeer.xml.
 """
@@ -80,7 +82,10 @@ CLOSE_TIMEOUT_DEFAULT = 5.0
 """Seconds CLOSING may last before the TCP connection is dropped (Godot 4.2: no limit)."""
 
 _READ_SIZE = 262144
-"""Bytes asked of the socket per recv: large reads keep bulk transfers near raw TCP speed."""
+"""Most bytes asked of the socket per recv: large reads keep bulk transfers near raw TCP speed."""
+_MIN_READ = 4096
+"""Fewest bytes asked per recv, however little room the inbound queue has left: reads are sized
+to that room, so the queue overshoots its limits by at most this plus one message."""
 _SEND_FLAGS = _net.send_flags(socket.SOCK_STREAM)
 _OK = Error.OK
 _INF = float("inf")
@@ -359,8 +364,9 @@ class WebSocketPeer(PacketPeer):
         """Read what the socket has (stop when the queue fills) and digest it."""
         sock = self._sock
         while sock is not None:
+            size = self._read_size()
             try:
-                data = sock.recv(_READ_SIZE)
+                data = sock.recv(size)
             except BlockingIOError:
                 if conn._out:
                     self._flush(conn)
@@ -375,11 +381,23 @@ class WebSocketPeer(PacketPeer):
             conn.receive_data(data)
             if conn._events:
                 self._digest(conn)
-            if len(data) < _READ_SIZE or self._in_full or conn.state is not _CORE_OPEN:
+            if len(data) < size or self._in_full or conn.state is not _CORE_OPEN:
                 if conn._out:
                     self._flush(conn)
                 return
             sock = self._sock
+
+    def _read_size(self) -> int:
+        """Bytes to ask for: the room left in the payload budget (and about 32 bytes per free
+        packet slot), at least _MIN_READ, at most _READ_SIZE."""
+        room = self._in_budget - self._in_bytes
+        inq = self._inq
+        slots = (self._max_queued_packets - (0 if inq is None else len(inq))) * 32
+        if slots < room:
+            room = slots
+        if room >= _READ_SIZE:
+            return _READ_SIZE
+        return room if room > _MIN_READ else _MIN_READ
 
     def _write_sock(self, data: bytes | bytearray | memoryview) -> int:
         sock = self._sock
@@ -446,7 +464,8 @@ class WebSocketPeer(PacketPeer):
             if tls.get_status() is not StreamPeerTLS.STATUS_CONNECTED:
                 conn.receive_eof()
                 break
-            err, data = tls._get_partial_data(_READ_SIZE)
+            size = self._read_size()
+            err, data = tls._get_partial_data(size)
             if data:
                 self._rx_seen = True
                 conn.receive_data(data)
@@ -457,7 +476,7 @@ class WebSocketPeer(PacketPeer):
                 if conn.state is not _CORE_CLOSED:
                     conn.receive_eof()
                 break
-            if len(data) < _READ_SIZE:
+            if len(data) < size:
                 break
         if conn._events:
             self._digest(conn)

@@ -46,10 +46,10 @@ pytestmark = pytest.mark.network
 FILLER = bytes(range(256)) * 4
 RING = 65535
 """Godot's inbound ring (inbound_buffer_size default): the queue's payload budget."""
-ONE_READ = 256 * 1024
-"""How far the queue may overshoot its limits: what one socket read can bring in (the shell
-documents "at most what one read brought in"; its read size is 256 KiB). Generous on purpose:
-the point is a bound independent of how much the sender pushes."""
+ONE_READ = 4096
+"""How far the queue may overshoot its limits: the shell sizes each read to the room left in
+its payload budget but reads at least 4 KiB (plus the one message in progress, which the
+assertions add as ``size``)."""
 
 
 @pytest.fixture
