@@ -679,6 +679,8 @@ class WebSocketPeer(PacketPeer):
             if error:
                 print_verbose(f"WebSocket: refused upgrade request: {error}")
                 conn.send_http_response(build_bad_request(error))
+            else:
+                self._request = conn.request  # the slimmed copy (no raw header lines)
             return
         response = _http_answer(answer)
         if response is None:

@@ -165,6 +165,47 @@ class WebSocketConnection:
         deflate_params: with ``start_open``, already negotiated permessage-deflate.
     """
 
+    __slots__ = (
+        "_buffered_amount",
+        "_deflate",
+        "_deflate_config",
+        "_events",
+        "_fast",
+        "_frag_compressed",
+        "_frag_count",
+        "_frag_size",
+        "_frag_text",
+        "_frags",
+        "_head",
+        "_head_failed",
+        "_key",
+        "_marks",
+        "_mask_pool",
+        "_mask_pos",
+        "_out",
+        "_out_bytes",
+        "_out_offset",
+        "_parser",
+        "_pong_next",
+        "_protocols",
+        "_queued_total",
+        "_rbuf",
+        "_request",
+        "_state",
+        "_token_bytes",
+        "_utf8",
+        "_written_total",
+        "client",
+        "close_code",
+        "close_reason",
+        "close_received",
+        "close_sent",
+        "extensions",
+        "handshake_headers",
+        "max_message_size",
+        "selected_protocol",
+    )
+
     def __init__(
         self,
         client: bool,
@@ -193,10 +234,10 @@ class WebSocketConnection:
         self._utf8: codecs.IncrementalDecoder | None = None
         self._fast = True  # no fragmented message in progress and no permessage-deflate
         # outbound queue and accounting
-        self._out: deque[bytes | bytearray] = deque()
+        self._out: deque[bytes | bytearray] | None = None  # created when needed, dropped when empty
         self._out_offset = 0
         self._out_bytes = 0
-        self._marks: deque[tuple[int, int]] = deque()
+        self._marks: deque[tuple[int, int]] | None = None  # likewise
         self._queued_total = 0
         self._written_total = 0
         self._buffered_amount = 0
@@ -250,7 +291,8 @@ class WebSocketConnection:
     @property
     def outbound_queued_messages(self) -> int:
         """Frames not fully handed to the transport (for ``max_queued_packets``)."""
-        return len(self._marks)
+        marks = self._marks
+        return 0 if marks is None else len(marks)
 
     @property
     def bytes_to_send(self) -> int:
@@ -276,7 +318,7 @@ class WebSocketConnection:
             out[0] = out[0][self._out_offset :]
             self._out_offset = 0
         data = out[0] if len(out) == 1 else b"".join(out)
-        out.clear()
+        self._out = None
         self._advance(self._out_bytes)
         return bytes(data)
 
@@ -287,6 +329,8 @@ class WebSocketConnection:
         not keep ``view``. Small frames are joined into one call. Returns bytes written.
         """
         out = self._out
+        if out is None:
+            return 0
         total = 0
         while out:
             chunk = out[0]
@@ -307,12 +351,15 @@ class WebSocketConnection:
             else:
                 self._out_offset = offset + written
                 break
+        if not out:
+            self._out = None
         if total:
             self._advance(total)
         return total
 
     def _coalesce(self) -> bytes:
         out = self._out
+        assert out is not None
         parts = [out.popleft()]
         size = len(parts[0])
         while out and size + len(out[0]) <= 4 * _COALESCE:
@@ -327,24 +374,36 @@ class WebSocketConnection:
         self._written_total += n
         marks = self._marks
         written = self._written_total
-        while marks and marks[0][0] <= written:
-            self._buffered_amount -= marks.popleft()[1]
+        if marks is not None:
+            while marks and marks[0][0] <= written:
+                self._buffered_amount -= marks.popleft()[1]
+            if not marks:
+                self._marks = None
         if self._pong_next is not None and self._out_bytes < PONG_QUEUE_LIMIT:
             if self._state is State.OPEN:
                 self._answer_ping(self._pong_next)
             self._pong_next = None
 
     def _queue_raw(self, data: bytes) -> None:
-        self._out.append(data)
+        out = self._out
+        if out is None:
+            out = self._out = deque()
+        out.append(data)
         self._out_bytes += len(data)
         self._queued_total += len(data)
 
     def _queue_frame(self, frame: bytes | bytearray, payload_length: int) -> None:
-        self._out.append(frame)
+        out = self._out
+        if out is None:
+            out = self._out = deque()
+        out.append(frame)
         size = len(frame)
         self._out_bytes += size
         self._queued_total += size
-        self._marks.append((self._queued_total, payload_length))
+        marks = self._marks
+        if marks is None:
+            marks = self._marks = deque()
+        marks.append((self._queued_total, payload_length))
         self._buffered_amount += payload_length
 
     def _mask_key(self) -> bytes:
@@ -369,11 +428,17 @@ class WebSocketConnection:
         key = self._mask_key() if self.client else None
         if self._deflate is None:
             frame = serialize_frame(opcode, data, mask_key=key)
-            self._out.append(frame)
+            out = self._out
+            if out is None:
+                out = self._out = deque()
+            out.append(frame)
             size = len(frame)
             self._out_bytes += size
             self._queued_total += size
-            self._marks.append((self._queued_total, len(data)))
+            marks = self._marks
+            if marks is None:
+                marks = self._marks = deque()
+            marks.append((self._queued_total, len(data)))
             self._buffered_amount += len(data)
         else:
             payload = self._deflate.compress(data)
@@ -428,10 +493,10 @@ class WebSocketConnection:
     def abort(self) -> None:
         """Godot ``close(-1)``: CLOSED now, unsent bytes dropped, no close frame."""
         self._state = State.CLOSED
-        self._out.clear()
+        self._out = None
         self._out_offset = 0
         self._out_bytes = 0
-        self._marks.clear()
+        self._marks = None
         self._buffered_amount = 0
         self._pong_next = None
         self._rbuf = bytearray()
@@ -479,6 +544,10 @@ class WebSocketConnection:
         key = request.headers["sec-websocket-key"]
         response = build_response(key, verdict.selected_protocol, handshake_headers, extensions)
         self._queue_raw(response)
+        # keep what the shell's getters need; the raw header lines are not needed any more
+        self._request = HandshakeRequest(
+            request.method, request.path, request.version, request.headers
+        )
         self._open(verdict.selected_protocol, extensions, request.headers)
         pending = self._rbuf
         if pending:

@@ -652,3 +652,20 @@ def test_fast_path_respects_limit_fragments_and_text():
     events = c.events_received()
     assert events[0] == Message("é".encode(), True)
     assert isinstance(events[1], ConnectionFailed) and events[1].code == 1007
+
+
+def test_idle_open_connection_keeps_little_state():
+    """Idle server connections stay small: slots, no outbound queue once drained, and the
+    request slimmed to what get_request_method/path/headers need."""
+    pair = Pair()
+    s = pair.s
+    assert not hasattr(s, "__dict__")
+    assert s._out is None and s._marks is None
+    assert s.request is not None
+    assert s.request.path == "/" and s.request.method == "GET"
+    assert s.request.headers["host"] == "localhost"
+    assert s.request.raw_headers == ()
+    s.send_message(b"x")
+    assert s._out is not None
+    s.data_to_send()
+    assert s._out is None and s._marks is None and s.outbound_queued_messages == 0
