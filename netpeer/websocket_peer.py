@@ -87,6 +87,7 @@ _MIN_READ = 4096
 """Fewest bytes asked per recv, however little room the inbound queue has left: reads are sized
 to that room, so the queue overshoots its limits by at most this plus one message."""
 _SEND_FLAGS = _net.send_flags(socket.SOCK_STREAM)
+_HAS_SENDMSG = hasattr(socket.socket, "sendmsg")  # not on Windows
 _OK = Error.OK
 _INF = float("inf")
 _CONNECTING = _CoreState.CONNECTING
@@ -346,7 +347,7 @@ class WebSocketPeer(PacketPeer):
             assert conn is not None
             if self._sock is not None:
                 if conn._out:
-                    conn.flush_to(self._write_sock)
+                    self._flush_sock(conn)
                 if not self._in_full:
                     self._read_sock(conn)
             else:
@@ -411,6 +412,26 @@ class WebSocketPeer(PacketPeer):
             self._sock_failed()
             return 0
 
+    def _writev_sock(self, buffers: list[bytes | bytearray | memoryview]) -> int:
+        sock = self._sock
+        if sock is None:
+            return 0
+        try:
+            return sock.sendmsg(buffers, (), _SEND_FLAGS)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            self._sock_failed()
+            return 0
+
+    def _flush_sock(self, conn: WebSocketConnection) -> None:
+        """Write queued frames to the socket: several at once with sendmsg when available."""
+        out = conn._out
+        if out is not None and len(out) > 1 and _HAS_SENDMSG:
+            conn.flush_vectored(self._writev_sock)
+        else:
+            conn.flush_to(self._write_sock)
+
     def _sock_failed(self) -> None:
         """A reset or socket error: the connection is lost (reported by the next digest)."""
         self._sock = None
@@ -439,7 +460,7 @@ class WebSocketPeer(PacketPeer):
 
     def _flush(self, conn: WebSocketConnection) -> None:
         if self._sock is not None:
-            conn.flush_to(self._write_sock)
+            self._flush_sock(conn)
         elif self._tls is not None:
             conn.flush_to(self._write_tls)
         elif self._tcp is not None:
@@ -752,7 +773,7 @@ class WebSocketPeer(PacketPeer):
             return Error.FAILED
         sock = self._sock
         if sock is not None:
-            conn.flush_to(self._write_sock)
+            self._flush_sock(conn)
             if self._sock is None:
                 self._after_core_change(conn)
                 return Error.FAILED

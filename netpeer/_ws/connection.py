@@ -114,6 +114,7 @@ from .masking import _mask_int
 
 Buffer = bytes | bytearray | memoryview
 Writer = Callable[[Buffer], int]
+VectorWriter = Callable[[list[Buffer]], int]
 
 
 class State(IntEnum):
@@ -143,6 +144,8 @@ latest ping is remembered and answered once the queue drained below it (RFC 6455
 
 _MASK_POOL = 1024  # bytes of randomness fetched at once: 256 mask keys per token_bytes call
 _COALESCE = 16384  # flush_to joins queued frames smaller than this into one write
+_VEC_MAX = 64  # frames handed to one flush_vectored write at most
+_VEC_BYTES = 1 << 20  # ... and about this many bytes
 
 
 def _compressed_limit(limit: int | None) -> int | None:
@@ -350,6 +353,45 @@ class WebSocketConnection:
                 self._out_offset = 0
             else:
                 self._out_offset = offset + written
+                break
+        if not out:
+            self._out = None
+        if total:
+            self._advance(total)
+        return total
+
+    def flush_vectored(self, writev: VectorWriter) -> int:
+        """Like :meth:`flush_to`, but hands up to ``_VEC_MAX`` queued frames (about
+        ``_VEC_BYTES``) to ``writev(buffers)`` in one call (``socket.sendmsg``): one system
+        call for a burst of large frames. Returns bytes written."""
+        out = self._out
+        if out is None:
+            return 0
+        total = 0
+        while out:
+            offset = self._out_offset
+            parts: list[Buffer] = []
+            size = 0
+            for chunk in out:
+                parts.append(chunk)
+                size += len(chunk)
+                if len(parts) >= _VEC_MAX or size >= _VEC_BYTES:
+                    break
+            head: memoryview | None = None
+            if offset:
+                head = parts[0] = memoryview(parts[0])[offset:]
+                size -= offset
+            written = writev(parts)
+            if head is not None:
+                head.release()
+            if written <= 0:
+                break
+            total += written
+            left = written + offset
+            while out and left >= len(out[0]):
+                left -= len(out.popleft())
+            self._out_offset = left
+            if written < size:
                 break
         if not out:
             self._out = None

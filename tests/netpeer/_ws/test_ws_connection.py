@@ -669,3 +669,39 @@ def test_idle_open_connection_keeps_little_state():
     assert s._out is not None
     s.data_to_send()
     assert s._out is None and s._marks is None and s.outbound_queued_messages == 0
+
+
+@pytest.mark.parametrize("limit", [7, 100, 70000, 10**9])
+def test_flush_vectored_hands_over_every_byte_in_order(limit):
+    c = client()
+    sizes = [0, 5, 200, 70000, 3, 20000]
+    for i, n in enumerate(sizes):
+        c.send_message(bytes([i]) * n)
+    expected = b"".join(masked(2, bytes([i]) * n) for i, n in enumerate(sizes))
+    assert c.bytes_to_send == len(expected)
+    wire = bytearray()
+    calls = 0
+
+    def writev(buffers) -> int:
+        nonlocal calls
+        calls += 1
+        data = b"".join(bytes(b) for b in buffers)[:limit]
+        wire.extend(data)
+        return len(data)
+
+    while c.bytes_to_send and calls < 200000:
+        c.flush_vectored(writev)
+    assert bytes(wire) == expected
+    assert c.outbound_buffered_amount == 0 and c.outbound_queued_messages == 0
+    assert c._out is None
+    if limit == 10**9:
+        assert calls == 1
+
+
+def test_flush_vectored_stops_when_the_writer_takes_nothing():
+    s = server()
+    s.send_message(b"a")
+    s.send_message(b"b")
+    assert s.flush_vectored(lambda buffers: 0) == 0
+    assert s.outbound_queued_messages == 2
+    assert s.data_to_send() == unmasked(2, b"a") + unmasked(2, b"b")
