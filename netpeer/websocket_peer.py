@@ -501,6 +501,8 @@ class WebSocketPeer(PacketPeer):
                 break
         if conn._events:
             self._digest(conn)
+        if conn._out and self._tls is not None:
+            self._flush(conn)  # pongs and close echoes queued while reading go out now
 
     def _poll_tls_open(self, conn: WebSocketConnection) -> None:
         tls = self._tls

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import select
 import socket
 import time
 from collections.abc import Callable
@@ -682,6 +683,28 @@ def test_heartbeat_measures_round_trip_time() -> None:
             clock.advance(1.0)
             h.step()
         assert client.get_ready_state() == OPEN
+    finally:
+        h.close()
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["ws", "wss"])
+def test_ping_is_answered_in_the_same_poll_that_reads_it(tls: bool) -> None:
+    """The automatic pong goes out in the poll() that read the ping (ws:// and wss://), so a
+    heartbeat round trip costs one frame of the peer, not two."""
+    clock = FakeClock()
+    h = Harness(tls=tls)
+    try:
+        client, server = h.pair(peer=WebSocketPeer(_now=clock.now), heartbeat_interval=1.0)
+        for _ in range(5):
+            h.step()  # let the TLS layers settle (session tickets and the like)
+        clock.advance(1.0)
+        client.poll()  # ping sent
+        tcp = server._tcp
+        assert tcp is not None and tcp._sock is not None
+        ready, _, _ = select.select([tcp._sock], [], [], 5.0)
+        assert ready, "the ping never reached the server's socket"
+        server.poll()  # reads the ping: the pong must be written now
+        wait_until(lambda: client.get_round_trip_time() >= 0.0, step=client.poll, timeout=5)
     finally:
         h.close()
 
