@@ -108,11 +108,18 @@ def serialize_frame(
         header = _HDR64.pack(b0, 0xFF, n)
     if n < 1024:
         return header + mask_key + _mask_int(payload, mask_key)
+    # The payload is masked in place as 8-byte words, which numpy does at full speed only
+    # on aligned memory: pad the front so the payload starts on an 8-byte boundary, then
+    # drop the pad (deleting a bytearray's head moves its start pointer, no copy).
     hlen = len(header) + 4
-    out = bytearray(hlen + n)
-    out[: hlen - 4] = header
-    out[hlen - 4 : hlen] = mask_key
-    mask_into(out, hlen, payload, mask_key)
+    pad = -hlen & 7
+    start = pad + hlen
+    out = bytearray(start + n)
+    out[pad : start - 4] = header
+    out[start - 4 : start] = mask_key
+    mask_into(out, start, payload, mask_key)
+    if pad:
+        del out[:pad]
     return out
 
 
