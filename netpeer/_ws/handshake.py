@@ -87,6 +87,22 @@ def _parse_header_lines(lines: Sequence[str]) -> tuple[dict[str, str], list[tupl
     return headers, raw, ""
 
 
+def _repeated(raw: Sequence[tuple[str, str]], names: tuple[str, ...]) -> str:
+    """The first of ``names`` (lower-case) sent on more than one header line, or ""."""
+    seen: set[str] = set()
+    for name, _value in raw:
+        low = name.lower()
+        if low in names:
+            if low in seen:
+                return low
+            seen.add(low)
+    return ""
+
+
+_ONCE_IN_REQUEST = ("sec-websocket-key", "sec-websocket-version")
+_ONCE_IN_RESPONSE = ("sec-websocket-accept",)
+
+
 @dataclass(frozen=True)
 class HandshakeRequest:
     """A parsed HTTP request head (server side), available before the upgrade is accepted.
@@ -150,6 +166,9 @@ def validate_request(
     h = request.headers
     if h.get("upgrade", "").lower() != "websocket" or "upgrade" not in h:
         return RequestVerdict("missing or invalid header 'upgrade'")
+    repeated = _repeated(request.raw_headers, _ONCE_IN_REQUEST)
+    if repeated:  # RFC 6455 §11.3: once per request; Godot joins them (and accepts two keys)
+        return RequestVerdict(f"header {repeated!r} sent more than once")
     if "sec-websocket-version" not in h or h["sec-websocket-version"].lower() != "13":
         return RequestVerdict("missing or invalid header 'sec-websocket-version'")
     if "sec-websocket-key" not in h:
@@ -222,9 +241,12 @@ def validate_response(
         return ResponseVerdict("invalid HTTP version")
     if status[1] != "101":
         return ResponseVerdict(f"invalid status code {status[1]!r}")
-    headers, _raw, error = _parse_header_lines(lines[1:])
+    headers, raw, error = _parse_header_lines(lines[1:])
     if error:
         return ResponseVerdict(error)
+    repeated = _repeated(raw, _ONCE_IN_RESPONSE)
+    if repeated:  # RFC 6455 §11.3.3
+        return ResponseVerdict(f"header {repeated!r} sent more than once", headers=headers)
     for name, value in (("connection", "upgrade"), ("upgrade", "websocket")):
         if name not in headers or headers[name].lower() != value:
             return ResponseVerdict(f"missing or invalid header {name!r}", headers=headers)

@@ -659,6 +659,11 @@ BAD_REQUESTS: list[tuple[str, bytes]] = [
     ),
     ("duplicate-version", request_upgrade(extra=["Sec-WebSocket-Version: 13"])),
     ("missing-key", request_upgrade(omit=["sec-websocket-key"])),
+    ("duplicate-key", request_upgrade(extra=["Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA=="])),
+    (
+        "duplicate-key-same-value",
+        request_upgrade(extra=["sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ=="]),
+    ),
     ("missing-connection", request_upgrade(omit=["connection"])),
     ("empty-header-value", request_upgrade(extra=["X-Empty:"])),
     ("header-without-colon", request_upgrade(extra=["NoColonHere"])),
