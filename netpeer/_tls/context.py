@@ -41,7 +41,10 @@ def _base_context() -> SSL.Context:
 def build_client_context(
     verify_mode: VerifyMode, trusted: Sequence[x509.Certificate] | None
 ) -> SSL.Context:
-    """A client context; ``trusted`` None means the system's CA store."""
+    """A client context; ``trusted`` None means the system's CA store.
+
+    Every certificate in ``trusted`` is a trust anchor, root or not (as in mbedTLS).
+    """
     ctx = _base_context()
     if verify_mode == VerifyMode.NONE:
         ctx.set_verify(SSL.VERIFY_NONE)
@@ -56,6 +59,9 @@ def build_client_context(
                 raise TLSConfigError("no certificate store")
             for cert in trusted:
                 store.add_cert(crypto.X509.from_cryptography(cert))
+            # mbedTLS takes any trusted certificate as an anchor, e.g. an intermediate CA;
+            # OpenSSL wants a self-signed root unless told otherwise.
+            store.set_flags(crypto.X509StoreFlags.PARTIAL_CHAIN)
     except (SSL.Error, crypto.Error) as e:
         raise TLSConfigError(f"cannot load trusted certificates: {e}") from e
     return ctx

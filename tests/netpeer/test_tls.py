@@ -3,16 +3,22 @@ in-memory pair and over real TCP on loopback."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import socket
 import time
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 import pytest
 from conftest import wait_until
 from contracts import STREAM_PEER_CHECKS
 from contracts.memory_pair import memory_stream_pair
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from engine.core.error import Error
 from netpeer._dev_certificate import localhost_key_and_certificate, localhost_pem_paths
@@ -233,6 +239,114 @@ def test_godot_style_certificate_without_sans(dev) -> None:
         (key, cert), TLSOptions.client(cert), host="game.example"
     )
     assert client.get_status() == server.get_status() == S.STATUS_CONNECTED
+
+
+def _issue(
+    name: str, key: ec.EllipticCurvePrivateKey, issuer: tuple[str, ec.EllipticCurvePrivateKey]
+) -> x509.Certificate:
+    """A certificate for ``name`` signed by ``issuer``: a CA, or a leaf if name is localhost."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    is_ca = name != "localhost"
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer[0])]))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
+    )
+    if is_ca:
+        usage = x509.KeyUsage(
+            digital_signature=False,
+            content_commitment=False,
+            key_encipherment=False,
+            data_encipherment=False,
+            key_agreement=False,
+            key_cert_sign=True,
+            crl_sign=True,
+            encipher_only=False,
+            decipher_only=False,
+        )
+        builder = builder.add_extension(usage, critical=True)
+    else:
+        san = x509.SubjectAlternativeName([x509.DNSName("localhost")])
+        builder = builder.add_extension(san, critical=False)
+    return builder.sign(issuer[1], hashes.SHA256())
+
+
+def _godot_cert(*certs: x509.Certificate) -> X509Certificate:
+    out = X509Certificate()
+    pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+    assert out.load_from_string(pem.decode("ascii")) == Error.OK
+    return out
+
+
+class CAChain(NamedTuple):
+    certs: dict[str, x509.Certificate]  # root, mid, leaf, other
+    server: tuple[CryptoKey, X509Certificate]  # the leaf's key; leaf + intermediate
+
+
+@pytest.fixture(scope="module")
+def ca_chain() -> CAChain:
+    """root CA -> intermediate CA -> leaf (localhost), and an unrelated self-signed CA."""
+    keys = {n: ec.generate_private_key(ec.SECP256R1()) for n in ("root", "mid", "leaf", "other")}
+    root = _issue("Test Root CA", keys["root"], ("Test Root CA", keys["root"]))
+    mid = _issue("Test Intermediate CA", keys["mid"], ("Test Root CA", keys["root"]))
+    leaf = _issue("localhost", keys["leaf"], ("Test Intermediate CA", keys["mid"]))
+    other = _issue("Other CA", keys["other"], ("Other CA", keys["other"]))
+    pem = keys["leaf"].private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    key = CryptoKey()
+    assert key.load_from_string(pem.decode("ascii")) == Error.OK
+    certs = {"root": root, "mid": mid, "leaf": leaf, "other": other}
+    return CAChain(certs, (key, _godot_cert(leaf, mid)))
+
+
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [
+        ("mid", S.STATUS_CONNECTED),
+        ("root", S.STATUS_CONNECTED),
+        ("other", S.STATUS_ERROR),
+        ("leaf", S.STATUS_CONNECTED),  # mbedTLS: ERROR, see docs/godot-differences.md
+    ],
+    ids=["intermediate", "root", "unrelated", "leaf"],
+)
+@pytest.mark.parametrize("safe", [True, False], ids=["client", "client_unsafe"])
+def test_trusted_chain_may_be_an_intermediate(
+    ca_chain: CAChain, trusted: str, expected: StreamPeerTLS.Status, safe: bool
+) -> None:
+    """Like mbedTLS, a trusted CA is an anchor even if it is not a self-signed root.
+
+    The server sends leaf + intermediate.
+    """
+    anchor = _godot_cert(ca_chain.certs[trusted])
+    options = TLSOptions.client(anchor) if safe else TLSOptions.client_unsafe(anchor)
+    client, server, pump = memory_tls_pair(ca_chain.server, options, connect=False)
+    _settle(pump, client, server)
+    assert client.get_status() == expected, client._get_failure_reason()
+    if expected == S.STATUS_ERROR:
+        assert "certificate verify failed" in client._get_failure_reason()
+
+
+@pytest.mark.parametrize(
+    ("store", "expected"),
+    [("root", S.STATUS_CONNECTED), ("mid", S.STATUS_ERROR)],
+    ids=["root", "intermediate"],
+)
+def test_system_store_anchors_are_roots(
+    ca_chain: CAChain, tmp_path, monkeypatch, store: str, expected: StreamPeerTLS.Status
+) -> None:
+    """Without a trusted chain, OpenSSL's default: the system store must hold the root."""
+    path = tmp_path / "ca.pem"
+    path.write_bytes(ca_chain.certs[store].public_bytes(serialization.Encoding.PEM))
+    monkeypatch.setenv("SSL_CERT_FILE", str(path))
+    client, server, pump = memory_tls_pair(ca_chain.server, TLSOptions.client(), connect=False)
+    _settle(pump, client, server)
+    assert client.get_status() == expected, client._get_failure_reason()
 
 
 @pytest.mark.parametrize(
