@@ -180,6 +180,40 @@ def test_run_delta_is_real_elapsed_time_at_the_frame_cap() -> None:
     assert sum(deltas[1:]) / 7 >= 0.0095
 
 
+def test_delta_follows_the_clock_not_the_frame_cap() -> None:
+    """With max_fps=60 a slow frame still yields its real length, not 1/60."""
+    clock = FakeClock()
+    Engine.set_max_fps(60)
+    Engine.set_max_physics_steps_per_frame(20)  # the default 8 would trim 0.2 s to 8/60
+    main, probe = driven(clock)
+    for step in (1 / 60, 1 / 60, 0.2, 1 / 60, 0.004):
+        clock.advance(step)
+        main.iteration()
+    assert probe.deltas == pytest.approx([1 / 60, 1 / 60, 0.2, 1 / 60, 0.004])
+    main.cleanup()
+
+
+def test_run_slow_frame_shows_in_the_next_delta() -> None:
+    """A frame that takes 0.2 s makes the next delta >= 0.15 s; capped frames stay ~1/60."""
+
+    class Slow(Probe):
+        def _process(self, delta: float) -> None:
+            super()._process(delta)
+            if len(self.deltas) == 3:
+                time.sleep(0.2)
+
+    probe = Slow("P", [])
+    deltas = probe.deltas
+    Engine.set_max_physics_steps_per_frame(20)  # the default 8 would trim 0.2 s to 8/60
+    run(probe, headless=True, frames=8, max_fps=60)
+    assert len(deltas) == 8
+    assert deltas[3] >= 0.15  # frame 4 measures the slow frame 3
+    # After the slow frame the schedule catches up (frame 5 runs early), then frames are
+    # held ~1/60 apart again. Only lower bounds are tight: CI machines stall.
+    for i in (1, 2, 5, 6, 7):
+        assert 1 / 60 - 0.004 <= deltas[i] < 0.1, (i, deltas)
+
+
 def test_run_stops_after_seconds() -> None:
     probe = Probe("P", [])
     deltas = probe.deltas
