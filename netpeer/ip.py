@@ -11,8 +11,12 @@ failures are not. The queue has ``RESOLVER_MAX_QUERIES`` slots; ``resolve_hostna
 answers from the cache at once (status DONE) or marks the slot WAITING and hands it to a
 small pool of daemon worker threads, so a slow DNS server never freezes the game loop. The
 slot's status is read without waiting; ``erase_resolve_item`` frees it (a late answer for an
-erased slot is discarded, like Godot). ``StreamPeerTCP.connect_to_host`` uses this queue for
-host names.
+erased slot is discarded, like Godot).
+
+``StreamPeerTCP.connect_to_host`` resolves host names on the same workers and cache but
+outside the public queue (``_lookup_later``): its lookup is an item no slot table holds, so
+a peer dropped mid-lookup frees it with itself and can never use up the 256 slots scripts
+rely on. The work queue holds items weakly: a lookup nobody holds any more is skipped.
 
 Godot: core/io/ip.cpp, core/io/ip.h, drivers/unix/ip_unix.cpp.
 """
@@ -26,6 +30,7 @@ import queue
 import socket
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar
@@ -66,7 +71,7 @@ def _default_resolver(host: str, family: int) -> list[tuple[Any, ...]]:
 
 
 class _QueueItem:
-    __slots__ = ("addresses", "hostname", "ip_type", "status", "ticket")
+    __slots__ = ("__weakref__", "addresses", "hostname", "ip_type", "status", "ticket")
 
     def __init__(self) -> None:
         self.status = 0
@@ -111,7 +116,7 @@ class IP(Object):
         self._lock = threading.Lock()
         self._cache: dict[tuple[int, str], list[IPAddress]] = {}
         self._queue = [_QueueItem() for _ in range(self.RESOLVER_MAX_QUERIES)]
-        self._work: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+        self._work: queue.SimpleQueue[tuple[weakref.ref[_QueueItem], int]] = queue.SimpleQueue()
         self._worker_count = 0
         self._tickets = 0
 
@@ -172,15 +177,32 @@ class IP(Object):
                 self._cache[key] = found
         return list(found)
 
-    def _queued_addresses(self, id: int) -> list[IPAddress]:
-        """The parsed answer of a DONE queue slot (empty otherwise)."""
-        if not 0 <= id < self.RESOLVER_MAX_QUERIES:
-            return []
+    def _lookup_later(self, hostname: str, ip_type: int = 3) -> _QueueItem:
+        """Resolve in the background outside the public queue (no slot, no 256 limit).
+
+        The item is DONE at once for a cached name, else WAITING until a worker answers
+        (DONE or ERROR); read ``status``/``addresses``. Drop it to cancel.
+        """
+        item = _QueueItem()
         with self._lock:
-            item = self._queue[id]
-            if item.status != IP.RESOLVER_STATUS_DONE:
-                return []
-            return list(item.addresses)
+            self._submit(item, hostname, ip_type)
+        return item
+
+    def _submit(self, item: _QueueItem, hostname: str, ip_type: int) -> None:
+        """Answer ``item`` from the cache or queue it for a worker (call with ``_lock``)."""
+        self._tickets += 1
+        item.ticket = self._tickets
+        item.hostname = hostname
+        item.ip_type = ip_type
+        cached = self._cache.get((ip_type, hostname))
+        if cached is not None:
+            item.addresses = list(cached)
+            item.status = IP.RESOLVER_STATUS_DONE
+            return
+        item.addresses = []
+        item.status = IP.RESOLVER_STATUS_WAITING
+        self._work.put((weakref.ref(item), item.ticket))
+        self._start_worker()
 
     def _start_worker(self) -> None:
         """Add a worker if fewer than ``RESOLVER_WORKERS`` run (call with ``_lock`` held)."""
@@ -192,26 +214,32 @@ class IP(Object):
     def _work_loop(self) -> None:
         while True:
             try:
-                id, ticket = self._work.get(timeout=RESOLVER_IDLE_SECONDS)
+                ref, ticket = self._work.get(timeout=RESOLVER_IDLE_SECONDS)
             except queue.Empty:
                 with self._lock:
                     if self._work.empty():  # Nothing was queued meanwhile: retire.
                         self._worker_count -= 1
                         return
                 continue
-            with self._lock:
-                item = self._queue[id]
-                if item.ticket != ticket or item.status != IP.RESOLVER_STATUS_WAITING:
-                    continue
-                hostname, ip_type = item.hostname, item.ip_type
-            found = self._lookup(hostname, ip_type)
-            with self._lock:
-                if found:
-                    self._cache[(ip_type, hostname)] = found
-                if item.ticket != ticket or item.status != IP.RESOLVER_STATUS_WAITING:
-                    continue  # Erased (and maybe reused) while we were resolving.
-                item.addresses = found
-                item.status = IP.RESOLVER_STATUS_DONE if found else IP.RESOLVER_STATUS_ERROR
+            self._answer(ref, ticket)
+
+    def _answer(self, ref: weakref.ref[_QueueItem], ticket: int) -> None:
+        """Resolve one queued item (its own frame, so no stale reference keeps it alive)."""
+        item = ref()
+        if item is None:
+            return  # A private lookup whose owner is gone.
+        with self._lock:
+            if item.ticket != ticket or item.status != IP.RESOLVER_STATUS_WAITING:
+                return
+            hostname, ip_type = item.hostname, item.ip_type
+        found = self._lookup(hostname, ip_type)
+        with self._lock:
+            if found:
+                self._cache[(ip_type, hostname)] = found
+            if item.ticket != ticket or item.status != IP.RESOLVER_STATUS_WAITING:
+                return  # Erased (and maybe reused) while we were resolving.
+            item.addresses = found
+            item.status = IP.RESOLVER_STATUS_DONE if found else IP.RESOLVER_STATUS_ERROR
 
     # -- Godot API ---------------------------------------------------------------------------
 
@@ -240,20 +268,7 @@ class IP(Object):
             if id == IP.RESOLVER_INVALID_ID:
                 push_warning("Out of resolver queries")
                 return id
-            item = self._queue[id]
-            self._tickets += 1
-            item.ticket = self._tickets
-            item.hostname = host
-            item.ip_type = int(ip_type)
-            cached = self._cache.get((int(ip_type), host))
-            if cached is not None:
-                item.addresses = list(cached)
-                item.status = IP.RESOLVER_STATUS_DONE
-                return id
-            item.addresses = []
-            item.status = IP.RESOLVER_STATUS_WAITING
-            self._work.put((id, item.ticket))
-            self._start_worker()
+            self._submit(self._queue[id], host, int(ip_type))
         return id
 
     @_SingletonMethod

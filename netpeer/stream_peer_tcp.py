@@ -15,8 +15,10 @@ ERROR is sticky: ``connect_to_host`` answers ``ERR_ALREADY_IN_USE`` until
 ``disconnect_from_host()`` resets the peer, exactly like Godot.
 
 Host names do not freeze the frame: where Godot 4.2 calls ``getaddrinfo`` inside
-``connect_to_host``, we queue the name on ``IP``'s background resolver and stay CONNECTING
-until the answer arrives (a cached answer is used at once). Every address the name resolves
+``connect_to_host``, we hand the name to ``IP``'s background resolver and stay CONNECTING
+until the answer arrives (a cached answer is used at once). The lookup is a private item
+outside the 256 public queue slots, owned by the peer alone: a peer dropped or disconnected
+mid-lookup just lets go of it, so no slot can leak. Every address the name resolves
 to is tried in turn before the peer gives up. The connect timeout
 (``CONNECT_TIMEOUT_SECONDS``, Godot's ``network/limits/tcp/connect_timeout_seconds``)
 covers resolution and connection and is measured on an injectable clock.
@@ -40,7 +42,7 @@ from engine.core.error import Error
 from engine.core.messages import fail, push_error
 from netpeer import _net
 from netpeer._ip_address import INVALID, IPAddress
-from netpeer.ip import IP
+from netpeer.ip import IP, _QueueItem
 from netpeer.stream_peer import StreamPeer
 
 CONNECT_TIMEOUT_SECONDS = 30.0
@@ -81,7 +83,7 @@ class StreamPeerTCP(StreamPeer):
         self._peer_port = 0
         self._deadline = 0.0
         self._bound = False
-        self._resolve_id = IP.RESOLVER_INVALID_ID
+        self._lookup: _QueueItem | None = None
         self._candidates: list[IPAddress] = []
         self._peek = bytearray(1)
 
@@ -186,15 +188,10 @@ class StreamPeerTCP(StreamPeer):
         self._peer_port = port
         if address is not None:
             return self._connect_first([address], from_poll=False)
-        ip = IP.get_singleton()
-        resolve_id = ip.resolve_hostname_queue_item(host)
-        if resolve_id == IP.RESOLVER_INVALID_ID:
-            self._peer_port = 0
-            return fail(Error.ERR_CANT_RESOLVE, f"Can't resolve host name '{host}' now.")
-        self._resolve_id = resolve_id
+        self._lookup = lookup = IP.get_singleton()._lookup_later(host)
         self._status = StreamPeerTCP.STATUS_CONNECTING
-        if ip.get_resolve_item_status(resolve_id) == IP.RESOLVER_STATUS_DONE:
-            return self._resolved(ip)  # Cached: connect right away, like an IP literal.
+        if lookup.status == IP.RESOLVER_STATUS_DONE:
+            return self._resolved(lookup)  # Cached: connect right away, like an IP literal.
         return _OK
 
     def poll(self) -> Error:
@@ -239,9 +236,7 @@ class StreamPeerTCP(StreamPeer):
 
     def disconnect_from_host(self) -> None:
         """Close the connection: status NONE, host ``""``, port 0."""
-        if self._resolve_id != IP.RESOLVER_INVALID_ID:
-            IP.get_singleton().erase_resolve_item(self._resolve_id)
-            self._resolve_id = IP.RESOLVER_INVALID_ID
+        self._lookup = None
         self._close_socket()
         self._candidates = []
         self._deadline = 0.0
@@ -261,10 +256,9 @@ class StreamPeerTCP(StreamPeer):
 
     # -- connecting ----------------------------------------------------------------------------
 
-    def _resolved(self, ip: IP) -> Error:
-        addresses = ip._queued_addresses(self._resolve_id)
-        ip.erase_resolve_item(self._resolve_id)
-        self._resolve_id = IP.RESOLVER_INVALID_ID
+    def _resolved(self, lookup: _QueueItem) -> Error:
+        addresses = list(lookup.addresses)
+        self._lookup = None
         if self._sock is not None:  # bind() chose the family already.
             addresses = [a for a in addresses if _net.can_use_ip(self._sock, a, False)]
         if not addresses:
@@ -310,11 +304,11 @@ class StreamPeerTCP(StreamPeer):
             return exc.errno or errno.ECONNREFUSED
 
     def _poll_connecting(self) -> Error:
-        if self._resolve_id != IP.RESOLVER_INVALID_ID:
-            ip = IP.get_singleton()
-            resolve_status = ip.get_resolve_item_status(self._resolve_id)
+        lookup = self._lookup
+        if lookup is not None:
+            resolve_status = lookup.status
             if resolve_status == IP.RESOLVER_STATUS_DONE:
-                return self._resolved(ip)
+                return self._resolved(lookup)
             if resolve_status != IP.RESOLVER_STATUS_WAITING:
                 self._fail()
                 return Error.ERR_CANT_RESOLVE

@@ -13,6 +13,7 @@ import struct
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -341,10 +342,41 @@ def test_disconnect_while_resolving(fake_dns: _HeldDNS) -> None:
     fake_dns.release.clear()
     peer = StreamPeerTCP()
     assert peer.connect_to_host("held.test", 9) == Error.OK
-    resolve_id = peer._resolve_id
+    lookup = weakref.ref(_lookup_of(peer))
     peer.disconnect_from_host()
     assert peer.get_status() == NONE
-    assert IP.get_singleton()._queue[resolve_id].status == IP.RESOLVER_STATUS_NONE
+    fake_dns.release.set()  # a resolver thread may hold the lookup until its answer
+    wait_until(lambda: lookup() is None, message="the lookup to be freed")
+
+
+def _lookup_of(peer: StreamPeerTCP) -> object:
+    assert peer._lookup is not None
+    return peer._lookup
+
+
+def _public_slots_free() -> int:
+    return sum(item.status == IP.RESOLVER_STATUS_NONE for item in IP.get_singleton()._queue)
+
+
+def test_peers_dropped_while_resolving_leak_nothing(fake_dns: _HeldDNS) -> None:
+    server = TCPServer()
+    assert server.listen(0, "127.0.0.1") == Error.OK
+    fake_dns.table["held.test"] = ["127.0.0.1"]
+    fake_dns.release.clear()  # every lookup stays in progress
+    lookups = []
+    for _ in range(IP.RESOLVER_MAX_QUERIES + 44):
+        peer = StreamPeerTCP()
+        assert peer.connect_to_host("held.test", server.get_local_port()) == Error.OK
+        assert peer.get_status() == CONNECTING
+        lookups.append(weakref.ref(_lookup_of(peer)))
+        del peer
+    gc.collect()
+    assert _public_slots_free() == IP.RESOLVER_MAX_QUERIES  # the scripts' 256 stay free
+    fake_dns.release.set()
+    wait_until(lambda: all(ref() is None for ref in lookups), message="lookups to be freed")
+    last = StreamPeerTCP()
+    connect(last, "held.test", server.get_local_port())
+    server.stop()
 
 
 @pytest.mark.parametrize(
