@@ -142,6 +142,7 @@ class WebSocketPeer(PacketPeer):
         "_in_budget",
         "_in_bytes",
         "_in_full",
+        "_in_slots",
         "_inbound_buffer_size",
         "_inq",
         "_is_server",
@@ -199,6 +200,7 @@ class WebSocketPeer(PacketPeer):
         self._inq: deque[Message] | None = None  # created on the first message
         self._in_bytes = 0
         self._in_budget = 65535
+        self._in_slots = 2048  # max_queued_packets when the connection started
         self._in_full = False
         self._was_string = False
         # heartbeat
@@ -231,7 +233,11 @@ class WebSocketPeer(PacketPeer):
     # -- connecting ----------------------------------------------------------------------------
 
     def connect_to_url(self, url: str, tls_client_options: TLSOptions | None = None) -> Error:
-        """Connect to ``url`` (``ws://`` or ``wss://``); then ``poll()`` every frame."""
+        """Connect to ``url`` (``ws://`` or ``wss://``); then ``poll()`` every frame.
+
+        Refused with ``ERR_INVALID_PARAMETER`` while ``inbound_buffer_size`` or
+        ``max_queued_packets`` is below 1 (no message could be received).
+        """
         if not isinstance(url, str):
             raise TypeError(f"url must be a str, not {type(url).__name__}")
         if tls_client_options is not None and not isinstance(tls_client_options, TLSOptions):
@@ -242,6 +248,9 @@ class WebSocketPeer(PacketPeer):
             WebSocketPeer.STATE_OPEN
         ):
             return fail(Error.ERR_ALREADY_IN_USE, 'Condition "ready_state != STATE_CLOSED".')
+        err = self._check_limits()
+        if err != _OK:
+            return err
         if tls_client_options is not None and tls_client_options.is_server():
             return fail(Error.ERR_INVALID_PARAMETER, "Client TLS options are required.")
         parsed = parse_ws_url(url)
@@ -273,7 +282,10 @@ class WebSocketPeer(PacketPeer):
 
     def accept_stream(self, stream: StreamPeerTCP | StreamPeerTLS) -> Error:
         """Server: run the WebSocket handshake on ``stream`` (from ``TCPServer.take_connection``,
-        optionally wrapped by ``StreamPeerTLS.accept_stream``); then ``poll()`` every frame."""
+        optionally wrapped by ``StreamPeerTLS.accept_stream``); then ``poll()`` every frame.
+
+        Refused like ``connect_to_url`` when a limit is below 1 (the stream is left untouched).
+        """
         if stream is None:
             return fail(Error.ERR_INVALID_PARAMETER, 'Parameter "p_stream" is null.')
         tcp: StreamPeerTCP | None = None
@@ -291,6 +303,9 @@ class WebSocketPeer(PacketPeer):
             WebSocketPeer.STATE_OPEN
         ):
             return fail(Error.ERR_ALREADY_IN_USE, 'Condition "ready_state != STATE_CLOSED".')
+        err = self._check_limits()
+        if err != _OK:
+            return err
         self._reset()
         self._new_connection(client=False)
         self._tcp = tcp
@@ -298,6 +313,16 @@ class WebSocketPeer(PacketPeer):
         self._is_server = True
         tcp.set_no_delay(True)
         self._begin_connecting()
+        return _OK
+
+    def _check_limits(self) -> Error:
+        """``ERR_INVALID_PARAMETER`` (printed) if a limit leaves no room for one message."""
+        for name, value in (
+            ("inbound_buffer_size", self._inbound_buffer_size),
+            ("max_queued_packets", self._max_queued_packets),
+        ):
+            if value < 1:
+                return fail(Error.ERR_INVALID_PARAMETER, f"{name} must be >= 1, not {value}.")
         return _OK
 
     def _reset(self) -> None:
@@ -322,10 +347,12 @@ class WebSocketPeer(PacketPeer):
         if self._deflate_enabled:
             config = self._deflate_config or DeflateConfig()
         size = self._inbound_buffer_size
-        self._in_budget = (1 << max(size, 1).bit_length()) - 1  # Godot's ring capacity
+        self._in_budget = (1 << size.bit_length()) - 1  # Godot's ring capacity
+        # fixed for this connection like the budget: a later setter call cannot stall reading
+        self._in_slots = self._max_queued_packets
         conn = WebSocketConnection(
             client,
-            max_message_size=max(size, 0),
+            max_message_size=size,
             token_bytes=self._token_bytes,
             permessage_deflate=config,
         )
@@ -393,7 +420,7 @@ class WebSocketPeer(PacketPeer):
         packet slot), at least _MIN_READ, at most _READ_SIZE."""
         room = self._in_budget - self._in_bytes
         inq = self._inq
-        slots = (self._max_queued_packets - (0 if inq is None else len(inq))) * 32
+        slots = (self._in_slots - (0 if inq is None else len(inq))) * 32
         if slots < room:
             room = slots
         if room >= _READ_SIZE:
@@ -654,7 +681,7 @@ class WebSocketPeer(PacketPeer):
         if (
             not self._in_full
             and inq is not None
-            and (self._in_bytes >= self._in_budget or len(inq) >= self._max_queued_packets)
+            and (self._in_bytes >= self._in_budget or len(inq) >= self._in_slots)
         ):
             self._in_full = True
             self.emit_signal("inbound_buffer_full")
@@ -796,7 +823,7 @@ class WebSocketPeer(PacketPeer):
             self._was_string = message.is_text
             self._in_bytes -= len(data)
             if self._in_full and self._in_bytes < self._in_budget:
-                self._in_full = len(inq) >= self._max_queued_packets
+                self._in_full = len(inq) >= self._in_slots
             return _OK, data
         if self._state is not WebSocketPeer.STATE_OPEN:
             return fail(Error.FAILED, 'Condition "ready_state != STATE_OPEN" is true.'), b""
