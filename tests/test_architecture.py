@@ -1,7 +1,22 @@
-"""Imports point one way (DEVELOPERS.md, "Architecture"); this test enforces it.
+"""Imports point one way; this test enforces the layering rules below.
 
 Every module under engine/ and netpeer/ is parsed with ``ast`` (nothing is imported or run)
-and each of its imports is checked against the rules of its layer.
+and each of its imports is checked against the rules of its layer:
+
+* only ``engine.platform`` imports pygame;
+* ``engine`` never imports ``netpeer``; ``engine.core`` never imports ``engine.scene`` or
+  ``engine.platform``; ``engine.scene`` never imports ``engine.platform``;
+* ``netpeer`` never imports ``engine.scene`` or ``engine.platform`` (except the benchmark
+  application shipped in ``netpeer.bench``);
+* the sans-I/O cores (``CORES``: the WebSocket and TLS protocol machines, the byte buffers
+  and the Variant codec) never import the netpeer I/O shells (``websocket_peer``,
+  ``stream_peer_tcp``, ``tcp_server``, ``packet_peer_udp``, ``ip``, ...), only other cores;
+  they never import ``engine``, except that ``netpeer.marshalls`` may import ``engine.core``
+  (the Variant value types, Object, Error) and ``netpeer.encoded_object_as_id`` (a plain
+  Object class);
+* the cores import no I/O, concurrency or clock module (``IO_AND_CLOCKS``): bytes in,
+  bytes out, and time only as an argument, so they run the same under any event loop and
+  in tests without sockets or sleeps.
 """
 
 from __future__ import annotations
@@ -12,7 +27,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORES = ("netpeer._ws", "netpeer._tls", "netpeer._buffers")
+CORES = ("netpeer._ws", "netpeer._tls", "netpeer._buffers", "netpeer.marshalls")
+# What a core may import beyond the standard library and the other cores.
+CORE_EXTRAS = {"netpeer.marshalls": ("engine.core", "netpeer.encoded_object_as_id")}
+IO_AND_CLOCKS = (
+    "socket",
+    "ssl",
+    "select",
+    "selectors",
+    "asyncio",
+    "time",
+    "threading",
+    "engine.core.time",
+)
 # An application shipped inside the package (the benchmark's `--fps N` mode runs through the
 # engine main loop, like a game would); the library itself never depends on the scene layer.
 APPLICATIONS = "netpeer.bench"
@@ -57,11 +84,17 @@ def _violation(module: str, name: str) -> str | None:
         return "engine.core imports only the standard library and engine.core"
     if _is(module, "engine.scene") and _is(name, "engine.platform"):
         return "engine.scene never imports engine.platform"
-    is_core = any(_is(module, core) for core in CORES)
-    if is_core and _is(name, "netpeer") and not any(_is(name, core) for core in CORES):
-        return "netpeer cores never import netpeer shells"
-    if is_core and _is(name, "engine"):
-        return "netpeer cores never import engine"
+    core = next((c for c in CORES if _is(module, c)), None)
+    if core is not None:
+        if any(_is(name, banned) for banned in IO_AND_CLOCKS):
+            return "netpeer cores do no I/O and read no clock"
+        extras = CORE_EXTRAS.get(core, ())
+        if any(_is(name, ok) for ok in (*CORES, *extras)):
+            return None
+        if _is(name, "netpeer"):
+            return "netpeer cores never import netpeer shells"
+        if _is(name, "engine"):
+            return "netpeer cores never import engine (marshalls: engine.core only)"
     if (
         _is(module, "netpeer")
         and not _is(module, APPLICATIONS)
@@ -96,6 +129,20 @@ def test_imports_point_one_way(path: Path) -> None:
         ("netpeer._tls.engine", "engine.core.error"),
         ("netpeer.stream_peer_tcp", "engine.scene.scene_tree"),
         ("netpeer.websocket_peer", "pygame"),
+        ("netpeer.marshalls", "netpeer.stream_peer_tcp"),
+        ("netpeer.marshalls", "netpeer.websocket_peer"),
+        ("netpeer.marshalls", "engine.scene.node"),
+        ("netpeer.marshalls", "engine.platform.main"),
+        ("netpeer.marshalls", "pygame"),
+        ("netpeer.marshalls", "engine.core.time"),
+        ("netpeer.marshalls", "socket"),
+        ("netpeer._ws.connection", "time"),
+        ("netpeer._ws.frames", "asyncio"),
+        ("netpeer._tls.engine", "ssl"),
+        ("netpeer._tls.context", "select"),
+        ("netpeer._buffers", "threading"),
+        ("netpeer._buffers", "selectors"),
+        ("netpeer._ws.frames", "netpeer.encoded_object_as_id"),  # marshalls' extras only
     ],
 )
 def test_rules_catch_bad_imports(module: str, name: str) -> None:
@@ -111,6 +158,11 @@ def test_rules_catch_bad_imports(module: str, name: str) -> None:
         ("netpeer.websocket_peer", "netpeer._ws.connection"),
         ("netpeer.marshalls", "engine.core.variant.vector2"),
         ("netpeer.bench.client", "engine.platform.main"),
+        ("netpeer.marshalls", "engine.core.object"),
+        ("netpeer.marshalls", "netpeer.encoded_object_as_id"),
+        ("netpeer.marshalls", "netpeer._buffers"),
+        ("netpeer.websocket_peer", "time"),
+        ("netpeer.stream_peer_tcp", "socket"),
     ],
 )
 def test_rules_allow_good_imports(module: str, name: str) -> None:
