@@ -1,13 +1,9 @@
-"""Helpers shared by the contract suites: deadline polling and the marshalls gate."""
+"""Helpers shared by the contract suites: deadline polling."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-
-import pytest
-
-from engine.core.error import Error
 
 
 def pump_until(
@@ -21,11 +17,3 @@ def pump_until(
         pump()
         if not condition():
             time.sleep(0.0002)
-
-
-def require_marshalls() -> None:
-    """Skip the calling check while ``netpeer.marshalls`` is still a placeholder."""
-    from netpeer.marshalls import encode_variant
-
-    if encode_variant(None, False)[0] != Error.OK:
-        pytest.skip("netpeer.marshalls.encode_variant is not implemented yet")

@@ -14,7 +14,7 @@ import pytest
 from engine.core.error import Error
 from netpeer.packet_peer import PacketPeer
 
-from ._common import pump_until, require_marshalls
+from ._common import pump_until
 
 MakePacketPair = Callable[[], tuple[PacketPeer, PacketPeer, Callable[[], None]]]
 
@@ -86,7 +86,6 @@ def check_packet_arguments(make_pair: MakePacketPair, timeout: float = 10.0) -> 
 
 def check_packet_var(make_pair: MakePacketPair, timeout: float = 10.0) -> None:
     """put_var/get_var carry one Variant per packet."""
-    require_marshalls()
     a, b, pump = make_pair()
     values = ["Godot Rules!!!", 42, -1.5, None, [1, "a"], True]
     for value in values:

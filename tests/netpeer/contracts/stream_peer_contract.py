@@ -16,7 +16,7 @@ import pytest
 from engine.core.error import Error
 from netpeer.stream_peer import StreamPeer
 
-from ._common import pump_until, require_marshalls
+from ._common import pump_until
 
 MakeStreamPair = Callable[[], tuple[StreamPeer, StreamPeer, Callable[[], None]]]
 
@@ -158,7 +158,6 @@ def check_strings(make_pair: MakeStreamPair, timeout: float = 10.0) -> None:
 
 def check_var(make_pair: MakeStreamPair, timeout: float = 10.0) -> None:
     """put_var = put_32(len) (follows big_endian, Q8) + little-endian Variant; get_var reads it."""
-    require_marshalls()
     a, b, pump = make_pair()
     a.put_var(42)
     assert _receive(b, 12, pump, timeout) == bytes.fromhex("08000000020000002a000000")
