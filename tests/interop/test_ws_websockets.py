@@ -12,6 +12,7 @@ The ``websockets`` side runs in threads with deadlines; every thread is joined a
 
 from __future__ import annotations
 
+import logging
 import random
 import socket
 import ssl
@@ -284,6 +285,7 @@ def test_their_server_closes(
     assert seen.close_rcvd == (code, reason)  # our echo
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize(
     ("ours", "theirs", "selected"),
     [
@@ -294,11 +296,12 @@ def test_their_server_closes(
 )
 def test_our_client_subprotocols(
     their_server: Callable[..., TheirServer],
+    scheme: str,
     ours: list[str],
     theirs: list[str],
     selected: str | None,
 ) -> None:
-    srv = their_server(subprotocols=theirs)
+    srv = their_server(tls=scheme == "wss", subprotocols=theirs)
     peer = our_peer(supported_protocols=ours)
     connect_ours(peer, srv.url())
     seen = srv.connection(0, peer.poll)
@@ -309,17 +312,27 @@ def test_our_client_subprotocols(
     echo_through(peer, ["proto"])
 
 
-def test_our_client_refuses_missing_subprotocol(their_server: Callable[..., TheirServer]) -> None:
-    """The server supports none of ours and answers without a protocol: Godot rejects."""
-    srv = their_server(subprotocols=["other"])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_our_client_refuses_missing_subprotocol(
+    their_server: Callable[..., TheirServer], scheme: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server supports none of ours and answers without a protocol (or refuses): the
+    handshake fails, as in Godot."""
+    srv = their_server(tls=scheme == "wss", subprotocols=["other"])
     peer = our_peer(supported_protocols=["chat"])
-    assert peer.connect_to_url(srv.url()) == Error.OK
-    wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=peer.poll)
+    tls = tls_client_options() if scheme == "wss" else None
+    with caplog.at_level(logging.DEBUG, logger="godot"):
+        assert peer.connect_to_url(srv.url(), tls) == Error.OK
+        wait_until(lambda: peer.get_ready_state() == STATE_CLOSED, step=peer.poll)
     assert peer.get_close_code() == -1
+    assert "WebSocket: handshake failed" in caplog.text  # an HTTP answer, not a TLS failure
 
 
-def test_our_client_handshake_headers(their_server: Callable[..., TheirServer]) -> None:
-    srv = their_server()
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_our_client_handshake_headers(
+    their_server: Callable[..., TheirServer], scheme: str
+) -> None:
+    srv = their_server(tls=scheme == "wss")
     peer = our_peer(handshake_headers=["X-Token: abc", "Cookie: a=1"])
     connect_ours(peer, srv.url("/h"))
     seen = srv.connection(0, peer.poll)
@@ -492,6 +505,7 @@ def test_our_server_closes(
     assert (peer.get_close_code(), peer.get_close_reason()) == (code, reason)  # their echo
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize(
     ("ours", "theirs", "selected"),
     [
@@ -501,9 +515,13 @@ def test_our_server_closes(
     ],
 )
 def test_their_client_subprotocols(
-    our_server: Callable[..., EchoServer], ours: list[str], theirs: list[str], selected: str
+    our_server: Callable[..., EchoServer],
+    scheme: str,
+    ours: list[str],
+    theirs: list[str],
+    selected: str,
 ) -> None:
-    srv = our_server(make_peer=lambda: our_peer(supported_protocols=ours))
+    srv = our_server(make_peer=lambda: our_peer(supported_protocols=ours), tls=scheme == "wss")
 
     def script(ws: Any) -> object:
         ws.send("p")
@@ -515,13 +533,14 @@ def test_their_client_subprotocols(
     assert srv.peers[0].get_selected_protocol() == selected
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize(
     ("ours", "theirs"), [(["chat"], ["other"]), (["chat"], None), ([], ["chat"])]
 )
 def test_their_client_refused_with_400(
-    our_server: Callable[..., EchoServer], ours: list[str], theirs: list[str] | None
+    our_server: Callable[..., EchoServer], scheme: str, ours: list[str], theirs: list[str] | None
 ) -> None:
-    srv = our_server(make_peer=lambda: our_peer(supported_protocols=ours))
+    srv = our_server(make_peer=lambda: our_peer(supported_protocols=ours), tls=scheme == "wss")
     client = TheirClient(srv.url(), lambda ws: None, subprotocols=theirs)
     with pytest.raises(InvalidStatus) as info:
         client.finish(srv.pump)
@@ -531,9 +550,13 @@ def test_their_client_refused_with_400(
     assert peer.get_close_code() == -1
 
 
-def test_their_client_custom_headers_both_ways(our_server: Callable[..., EchoServer]) -> None:
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_their_client_custom_headers_both_ways(
+    our_server: Callable[..., EchoServer], scheme: str
+) -> None:
     srv = our_server(
-        make_peer=lambda: our_peer(handshake_headers=["X-Server: netpeer", "Set-Cookie: s=1"])
+        make_peer=lambda: our_peer(handshake_headers=["X-Server: netpeer", "Set-Cookie: s=1"]),
+        tls=scheme == "wss",
     )
 
     def script(ws: Any) -> object:
@@ -551,6 +574,7 @@ def test_their_client_custom_headers_both_ways(our_server: Callable[..., EchoSer
     assert request["x-token"] == "abc"
     assert request["host"] == f"127.0.0.1:{srv.port}"
     assert peer.get_request_path() == "/hdr"
+    assert peer.get_requested_url() == f"{scheme}://127.0.0.1:{srv.port}/hdr"
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
