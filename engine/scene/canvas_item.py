@@ -261,11 +261,17 @@ class CanvasItem(Node):
         width: float = -1,
         font_size: int = 16,
         modulate: Color = _WHITE,
+        justification_flags: int = 3,
+        direction: int = 0,
+        orientation: int = 0,
     ) -> None:
         """Text whose baseline starts at ``pos``.
 
         ``font`` is accepted for API parity; ``None`` (Godot's fallback font) is the norm:
         the platform draws with pygame's default font at ``font_size`` pixels.
+        ``justification_flags`` (default ``JUSTIFICATION_KASHIDA | JUSTIFICATION_WORD_BOUND``),
+        ``direction`` and ``orientation`` (``DIRECTION_AUTO``, ``ORIENTATION_HORIZONTAL``) are
+        accepted for API parity too and ignored: pygame lays out one horizontal line.
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")

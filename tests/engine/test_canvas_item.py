@@ -176,12 +176,21 @@ def test_modulate_and_alpha_blending(tree: SceneTree) -> None:
 def test_string_outline_polygon_and_polyline_draw_pixels(tree: SceneTree) -> None:
     def paint(p: Painter) -> None:
         p.draw_string(None, Vector2(0, 16), "Hi", font_size=20)
+        # Godot 4.2's full signature, positionally: the last three are accepted and ignored.
+        p.draw_string(None, Vector2(0, 60), "x", 1, 30.0, 12, Color(1, 1, 0), 0, 2, 1)
+        p.draw_string(None, Vector2(0, 60), "y", justification_flags=0, direction=1, orientation=1)
         p.draw_rect(Rect2(30, 2, 10, 10), Color(0, 1, 0), False)
         p.draw_colored_polygon([Vector2(2, 40), Vector2(12, 40), Vector2(2, 50)], Color(0, 0, 1))
         p.draw_polyline([Vector2(40, 40), Vector2(50, 40), Vector2(50, 50)], Color(1, 0, 0), 2)
 
-    tree.root.add_child(Painter(paint))
+    painter = Painter(paint)
+    tree.root.add_child(painter)
     tree.process(0.0)
+    strings = [args for kind, args in painter._get_draw_commands() if kind == "string"]
+    assert strings[1:] == [
+        (Vector2(0, 60), "x", 1, 30.0, 12, Color(1, 1, 0)),
+        (Vector2(0, 60), "y", CanvasItem.HORIZONTAL_ALIGNMENT_LEFT, -1.0, 16, Color(1, 1, 1)),
+    ]
     surface = render(tree)
     text = [px(surface, x, y) for x in range(20) for y in range(18)]
     assert any(c != (0, 0, 0) for c in text)
