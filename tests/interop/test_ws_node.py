@@ -256,8 +256,11 @@ def test_node_server_closes_our_client(spawn: Callable[..., NodePeer], scheme: s
     assert (closed["code"], closed["reason"]) == (1001, "going away ü")  # our echo
 
 
-def test_our_client_protocols_and_headers_with_node(spawn: Callable[..., NodePeer]) -> None:
-    server, url = node_server(spawn, False, protocols=["chat"], host="::1")
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_our_client_protocols_and_headers_with_node(
+    spawn: Callable[..., NodePeer], scheme: str
+) -> None:
+    server, url = node_server(spawn, scheme == "wss", protocols=["chat"], host="::1")
     peer = our_peer(supported_protocols=["x", "chat"], handshake_headers=["X-Token: abc"])
     connect_ours(peer, url + "/p")
     conn = server.expect("connection", peer.poll)
@@ -340,13 +343,15 @@ def test_our_server_closes_node_client(
     assert (peer.get_close_code(), peer.get_close_reason()) == (4999, "bye ✓")  # node's echo
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 def test_node_client_protocols_and_headers(
-    spawn: Callable[..., NodePeer], our_server: Callable[..., EchoServer]
+    spawn: Callable[..., NodePeer], our_server: Callable[..., EchoServer], scheme: str
 ) -> None:
     srv = our_server(
+        tls=scheme == "wss",
         make_peer=lambda: our_peer(
             supported_protocols=["chat"], handshake_headers=["X-Server: netpeer"]
-        )
+        ),
     )
     client = spawn(
         "client",
@@ -361,12 +366,14 @@ def test_node_client_protocols_and_headers(
     peer = srv.peers[0]
     assert peer.get_selected_protocol() == "chat"
     assert peer.get_request_headers()["x-token"] == "abc"
+    assert peer.get_requested_url() == f"{scheme}://127.0.0.1:{srv.port}/h"
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 def test_node_client_refused_with_400(
-    spawn: Callable[..., NodePeer], our_server: Callable[..., EchoServer]
+    spawn: Callable[..., NodePeer], our_server: Callable[..., EchoServer], scheme: str
 ) -> None:
-    srv = our_server(make_peer=lambda: our_peer(supported_protocols=["chat"]))
+    srv = our_server(tls=scheme == "wss", make_peer=lambda: our_peer(supported_protocols=["chat"]))
     client = spawn("client", **client_config(srv.url(), protocols=["other"]))
     assert client.expect("unexpected-response", srv.pump)["status"] == 400
     peer = srv.peers[0]
