@@ -1,29 +1,41 @@
 """Latency guarantees of WebSocketPeer: TCP_NODELAY on both sides, and a request/response
 between two peers polled once per frame costs one frame, not two (data queued by ``send()``
-is written at once, not at the next ``poll()``)."""
+is written at once, not at the next ``poll()``). Over ws:// and wss:// (the dev certificate)."""
 
 from __future__ import annotations
 
 import socket
 
+import pytest
 from conftest import wait_until
 
-from netpeer import TCPServer, WebSocketPeer
+from netpeer import StreamPeerTLS, TCPServer, TLSOptions, WebSocketPeer
+from netpeer._dev_certificate import localhost_key_and_certificate
+
+SCHEMES = ["ws", "wss"]
 
 # Frame-by-frame order used below: every frame polls the client, then the server, as two
 # nodes of one scene tree would. Loopback TCP delivers a send() before it returns.
 
 
-def _open_pair() -> tuple[TCPServer, WebSocketPeer, WebSocketPeer]:
+def _open_pair(scheme: str) -> tuple[TCPServer, WebSocketPeer, WebSocketPeer]:
     server = TCPServer()
     assert server.listen(0, "127.0.0.1") == 0
     client = WebSocketPeer()
-    assert client.connect_to_url(f"ws://127.0.0.1:{server.get_local_port()}/") == 0
+    key, cert = localhost_key_and_certificate()
+    url = f"{scheme}://127.0.0.1:{server.get_local_port()}/"
+    options = TLSOptions.client(cert) if scheme == "wss" else None
+    assert client.connect_to_url(url, options) == 0
     wait_until(server.is_connection_available, step=client.poll, message="TCP accept")
     accepted = WebSocketPeer()
     tcp = server.take_connection()
     assert tcp is not None
-    assert accepted.accept_stream(tcp) == 0
+    if scheme == "wss":
+        tls = StreamPeerTLS()
+        assert tls.accept_stream(tcp, TLSOptions.server(key, cert)) == 0
+        assert accepted.accept_stream(tls) == 0
+    else:
+        assert accepted.accept_stream(tcp) == 0
 
     def both_open() -> bool:
         return (
@@ -41,8 +53,9 @@ def _nodelay(peer: WebSocketPeer) -> int:
     return tcp._sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
 
 
-def test_tcp_nodelay_is_on_for_client_and_server_peers() -> None:
-    server, client, accepted = _open_pair()
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_tcp_nodelay_is_on_for_client_and_server_peers(scheme: str) -> None:
+    server, client, accepted = _open_pair(scheme)
     try:
         assert _nodelay(client) != 0
         assert _nodelay(accepted) != 0
@@ -52,8 +65,9 @@ def test_tcp_nodelay_is_on_for_client_and_server_peers() -> None:
         server.stop()
 
 
-def test_request_response_costs_one_frame() -> None:
-    server, client, accepted = _open_pair()
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_request_response_costs_one_frame(scheme: str) -> None:
+    server, client, accepted = _open_pair(scheme)
     try:
         answered_at: list[int] = []
         for frame in range(1, 11):
