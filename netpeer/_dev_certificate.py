@@ -16,14 +16,18 @@ its Python-only ``_alt_names``), valid for one year, and cached per user in
 ``tempfile.gettempdir()/netpeer-dev-cert-v2-<uid>/``; it is never committed anywhere. Files
 are named after the certificate's serial and a ``current`` file (replaced atomically) names
 the pair in use, so concurrent test processes never see a key from one pair and a
-certificate from another. This is a development convenience, not a way to run a public
-server.
+certificate from another. That name is predictable, so the directory is used only if it is
+a real directory (not a symlink) owned by the current user with no group/other permissions;
+otherwise another local user could have planted a pair, and a fresh private directory
+(``tempfile.mkdtemp()``) is used for this process instead. This is a development
+convenience, not a way to run a public server.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import stat
 import tempfile
 import threading
 
@@ -57,6 +61,32 @@ def _user_id() -> str:
 def cache_directory() -> str:
     """Where the development pair is kept."""
     return os.path.join(tempfile.gettempdir(), f"netpeer-dev-cert-{_CACHE_VERSION}-{_user_id()}")
+
+
+def _is_private(directory: str) -> bool:
+    """Whether ``directory`` is a real directory that only the current user can use."""
+    try:
+        info = os.lstat(directory)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False  # a symlink, or not a directory at all
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # Windows: no POSIX owner or modes; the temp dir is per user there
+        return True
+    return info.st_uid == getuid() and not info.st_mode & 0o077
+
+
+def _private_directory() -> str:
+    """The cache directory, or a fresh private one if the cache is not safe to use."""
+    directory = cache_directory()
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        pass  # e.g. a file or a dangling symlink in the way: checked below
+    if _is_private(directory):
+        return directory
+    return tempfile.mkdtemp(prefix="netpeer-dev-cert-")
 
 
 def _generate() -> tuple[bytes, bytes, str]:
@@ -118,8 +148,7 @@ def localhost_pem_paths() -> tuple[str, str]:
     with _lock:
         if _cached is not None and _usable(*_cached):
             return _cached
-        directory = cache_directory()
-        os.makedirs(directory, mode=0o700, exist_ok=True)
+        directory = _private_directory()
         current = os.path.join(directory, "current")
         try:
             with open(current, encoding="ascii") as f:
@@ -144,5 +173,5 @@ def localhost_key_and_certificate() -> tuple[CryptoKey, X509Certificate]:
     key = CryptoKey()
     cert = X509Certificate()
     if key.load(key_path) != 0 or cert.load(cert_path) != 0:
-        raise RuntimeError(f"cannot load the development certificate from {cache_directory()}")
+        raise RuntimeError(f"cannot load the development certificate {cert_path}")
     return key, cert
