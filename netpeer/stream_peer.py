@@ -37,6 +37,13 @@ from engine.core.properties import GodotProperty
 from engine.core.ref_counted import RefCounted
 from netpeer.marshalls import decode_variant, encode_variant
 
+MAX_DATA_SIZE = 2**31 - 1
+"""Largest ``get_data``/``get_partial_data`` size: Godot 4.2 arrays have 32-bit sizes.
+
+A larger request (or one whose array cannot be allocated) gives ``ERR_OUT_OF_MEMORY`` and
+an empty array, never an exception.
+"""
+
 _OK = Error.OK
 _BytesLike = (bytes, bytearray, memoryview)
 
@@ -83,6 +90,10 @@ def _fit(data: bytes, n: int) -> bytes:
     if len(data) < n:
         return data + b"\x00" * (n - len(data))
     return data[:n]
+
+
+def _out_of_memory(method: str, n: int) -> tuple[Error, bytes]:
+    return fail((Error.ERR_OUT_OF_MEMORY, b""), f"{method}: cannot allocate {n} bytes.")
 
 
 def _pack_f32(codec: _Codec, value: object) -> bytes:
@@ -180,23 +191,29 @@ class StreamPeer(RefCounted):
         actually read are meaningful; the rest is zeros here, garbage in Godot).
         """
         n = _check_size(bytes)
-        if n <= 0:
+        if not 0 < n <= MAX_DATA_SIZE:
             if n == 0:
                 return _OK, b""
-            return fail((Error.ERR_OUT_OF_MEMORY, b""), f"get_data: invalid size {n}.")
-        err, data = self._get_data(n)
-        if len(data) != n:
-            data = _fit(data, n)
+            return _out_of_memory("get_data", n)
+        try:
+            err, data = self._get_data(n)
+            if len(data) != n:
+                data = _fit(data, n)
+        except MemoryError:
+            return _out_of_memory("get_data", n)
         return err, data
 
     def get_partial_data(self, bytes: int) -> tuple[Error, bytes]:
         """Read up to ``bytes`` bytes available now: ``(error, data)``; empty on error."""
         n = _check_size(bytes)
-        if n <= 0:
+        if not 0 < n <= MAX_DATA_SIZE:
             if n == 0:
                 return _OK, b""
-            return fail((Error.ERR_OUT_OF_MEMORY, b""), f"get_partial_data: invalid size {n}.")
-        err, data = self._get_partial_data(n)
+            return _out_of_memory("get_partial_data", n)
+        try:
+            err, data = self._get_partial_data(n)
+        except MemoryError:
+            return _out_of_memory("get_partial_data", n)
         if err != _OK:
             return err, b""
         return err, data
