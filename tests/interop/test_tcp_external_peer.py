@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from stream_peer_wire_peer import EXPECTED_FROM_NETPEER, SENT_TO_NETPEER
+from watchdog import returns_within
 
 from engine.core.error import Error
 from netpeer.stream_peer_tcp import StreamPeerTCP
@@ -81,8 +82,8 @@ def _check_decoded_by_python(line: str) -> None:
 def _talk(peer: StreamPeerTCP, helper: subprocess.Popen[str]) -> None:
     assert helper.stdout is not None
     _write_sequence(peer)
-    _check_decoded_by_python(helper.stdout.readline())
-    assert _read_sequence(peer) == _expected_from_python()
+    _check_decoded_by_python(returns_within(DEADLINE, helper.stdout.readline))
+    assert returns_within(DEADLINE, _read_sequence, peer) == _expected_from_python()
     # The helper half-closed: our poll() sees the FIN and goes to STATUS_NONE.
     _poll_until(lambda: peer.get_status() == StreamPeerTCP.STATUS_NONE, peer.poll, "FIN")
     assert helper.wait(timeout=DEADLINE) == 0
@@ -94,7 +95,7 @@ def test_external_server() -> None:
     )
     try:
         assert helper.stdout is not None
-        port = int(helper.stdout.readline())
+        port = int(returns_within(DEADLINE, helper.stdout.readline))
         peer = StreamPeerTCP()
         assert peer.connect_to_host("127.0.0.1", port) == Error.OK
         _poll_until(
