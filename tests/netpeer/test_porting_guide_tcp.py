@@ -4,12 +4,13 @@ Every fenced ``python`` block whose first line is ``# porting-guide: NAME`` is e
 its nodes are driven by a real ``SceneTree`` over loopback until they have printed what the
 guide promises. Servers run with their example port swapped for 0 (the OS picks a free one,
 read back with ``get_local_port()``) and clients get that port, so parallel test runs never
-race for a port.
+race for a port. The blocking ``udp-wait`` client runs in a thread joined with a deadline.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ from typing import Any
 import pytest
 from test_stream_peer_tcp import refused_port
 
+from engine.core.error import Error
 from engine.scene.node import Node
 from engine.scene.scene_tree import SceneTree
+from netpeer.packet_peer_udp import PacketPeerUDP
 
 pytestmark = pytest.mark.network
 
@@ -74,6 +77,7 @@ def test_every_tagged_block_is_covered() -> None:
         "udp-client",
         "udp-send",
         "udp-listen",
+        "udp-wait",
     }
 
 
@@ -142,3 +146,20 @@ def test_udp_send_and_listen(capsys: pytest.CaptureFixture[str]) -> None:
         assert listener.peer.get_packet_port() == send_port
     finally:
         tree.finalize()
+
+
+def test_udp_wait_until_the_death_pill(capsys: pytest.CaptureFixture[str]) -> None:
+    guide = _run("udp-wait", {"4789": 0})
+    client = guide["client"]
+    guide["PORT"] = client.get_local_port()  # send_pill() reads it when called
+    assert guide["PORT"] > 0
+    waiting = threading.Thread(target=guide["run_client"], daemon=True)
+    waiting.start()
+    other = PacketPeerUDP()
+    other.set_dest_address("127.0.0.1", guide["PORT"])
+    assert other.put_packet(b"hello") == Error.OK
+    guide["send_pill"]()
+    waiting.join(10)
+    assert not waiting.is_alive(), "run_client() still blocked in wait() after 10 s"
+    assert capsys.readouterr().out == "Received: hello\n"
+    client.close()
