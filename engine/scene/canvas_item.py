@@ -247,8 +247,15 @@ class CanvasItem(Node):
         """A filled circle."""
         self._record("circle", (_vec(position, "position"), float(radius), _color(color)))
 
-    def draw_colored_polygon(self, points: Sequence[Vector2], color: Color) -> None:
-        """A filled polygon of one colour."""
+    def draw_colored_polygon(
+        self,
+        points: Sequence[Vector2],
+        color: Color,
+        uvs: Sequence[Vector2] = (),
+        texture: object = None,
+    ) -> None:
+        """A filled polygon of one colour (``uvs`` and ``texture`` are accepted and ignored:
+        the pygame renderer has no textures)."""
         pts = tuple(_vec(p, "point") for p in points)
         self._record("polygon", (pts, _color(color)))
 

@@ -180,7 +180,8 @@ def test_string_outline_polygon_and_polyline_draw_pixels(tree: SceneTree) -> Non
         p.draw_string(None, Vector2(0, 60), "x", 1, 30.0, 12, Color(1, 1, 0), 0, 2, 1)
         p.draw_string(None, Vector2(0, 60), "y", justification_flags=0, direction=1, orientation=1)
         p.draw_rect(Rect2(30, 2, 10, 10), Color(0, 1, 0), False)
-        p.draw_colored_polygon([Vector2(2, 40), Vector2(12, 40), Vector2(2, 50)], Color(0, 0, 1))
+        triangle = [Vector2(2, 40), Vector2(12, 40), Vector2(2, 50)]
+        p.draw_colored_polygon(triangle, Color(0, 0, 1), triangle, None)  # 4.2's uvs, texture
         p.draw_polyline([Vector2(40, 40), Vector2(50, 40), Vector2(50, 50)], Color(1, 0, 0), 2)
 
     painter = Painter(paint)
