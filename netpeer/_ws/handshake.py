@@ -45,6 +45,14 @@ def find_head_end(buf: bytes | bytearray, start: int = 0) -> int:
 def _godot_split(text: str, sep: str, allow_empty: bool = True, maxsplit: int = 0) -> list[str]:
     """Godot's ``String::split``: empty pieces skipped unless allowed; with ``maxsplit`` the
     piece that reaches the limit runs to the end of the string."""
+    if not maxsplit:  # str.split, minus the empty pieces when they are not allowed
+        pieces = text.split(sep)
+        return pieces if allow_empty else [p for p in pieces if p]
+    if maxsplit == 1 and not allow_empty:  # "Name: value", the usual header line
+        cut = text.find(sep)
+        rest = cut + len(sep)
+        if cut > 0 and rest < len(text) and not text.startswith(sep, rest):
+            return [text[:cut], text[rest:]]
     out: list[str] = []
     start = 0
     length = len(text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from netpeer._ws.connection import State, WebSocketConnection
 from netpeer._ws.events import HandshakeCompleted, HandshakeFailed, Message, RequestReceived
@@ -137,6 +139,39 @@ def test_server_connection_answers_21_bytes():
 )
 def test_godot_split(text, sep, allow, maxsplit, out):
     assert _godot_split(text, sep, allow, maxsplit) == out
+
+
+def _godot_split_oracle(text: str, sep: str, allow_empty: bool, maxsplit: int) -> list[str]:
+    """Godot's String::split loop, transcribed one to one (core/string/ustring.cpp)."""
+    if not text:
+        return [""] if allow_empty else []
+    out: list[str] = []
+    start = 0
+    while True:
+        end = text.find(sep, start)
+        if end < 0:
+            end = len(text)
+        if allow_empty or end > start:
+            if maxsplit > 0 and len(out) == maxsplit:
+                out.append(text[start:])
+                break
+            out.append(text[start:end])
+        if end == len(text):
+            break
+        start = end + len(sep)
+    return out
+
+
+@given(
+    text=st.text(alphabet="ab: \r\n", max_size=12),
+    sep=st.sampled_from([":", " ", "\r\n"]),
+    allow=st.booleans(),
+    maxsplit=st.integers(0, 2),
+)
+def test_godot_split_fast_paths_match_godots_loop(text, sep, allow, maxsplit):
+    assert _godot_split(text, sep, allow, maxsplit) == _godot_split_oracle(
+        text, sep, allow, maxsplit
+    )
 
 
 # --- client-side response validation (§1.4) -------------------------------------------------
