@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from blocking_calls import returns_within
 from stream_peer_wire_peer import EXPECTED_FROM_NETPEER, SENT_TO_NETPEER
-from watchdog import returns_within
 
 from engine.core.error import Error
 from netpeer.stream_peer_tcp import StreamPeerTCP

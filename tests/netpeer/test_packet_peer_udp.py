@@ -7,8 +7,8 @@ import select
 import socket
 
 import pytest
+from blocking_calls import returns_within
 from conftest import wait_until
-from watchdog import returns_within
 
 from engine.core.error import Error
 from netpeer.marshalls import encode_variant

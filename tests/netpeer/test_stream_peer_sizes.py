@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 
 import pytest
+from blocking_calls import returns_within
 from test_stream_peer_tcp import tcp_pair
-from watchdog import returns_within
 
 from engine.core.error import Error
 from netpeer import stream_peer

@@ -18,8 +18,8 @@ import weakref
 from collections.abc import Iterator
 
 import pytest
+from blocking_calls import returns_within
 from conftest import FakeClock, wait_until
-from watchdog import returns_within
 
 from engine.core.error import Error
 from netpeer.ip import IP

@@ -6,9 +6,9 @@ import logging
 import socket
 
 import pytest
+from blocking_calls import returns_within
 from conftest import wait_until
 from test_stream_peer_tcp import connect
-from watchdog import returns_within
 
 from engine.core.error import Error
 from netpeer import _net
