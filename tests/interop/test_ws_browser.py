@@ -80,7 +80,11 @@ def browser_peer() -> WebSocketPeer:
 
 
 class BrowserServer(OurServer):
-    """Our server echoing every message, keeping what each WebSocket peer received."""
+    """Our server echoing every message, keeping what each WebSocket peer received.
+
+    Not :class:`EchoServer`: the browser's last message arrives with its close frame, so the
+    echo of it may be refused (CLOSING), which EchoServer asserts against.
+    """
 
     def __post_init__(self) -> None:
         super().__post_init__()
