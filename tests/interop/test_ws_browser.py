@@ -11,7 +11,10 @@ Skipped, with the reason, when no Chromium is installed (``.ci/run`` installs De
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,7 +115,12 @@ def browser(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
     yield started
     for process in started:
-        process.kill()
+        # Chromium forks helpers (zygote, GPU, network, renderer): end the whole group.
+        with contextlib.suppress(ProcessLookupError):
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # pragma: no cover - Windows
+                process.kill()
         process.wait(timeout=10)
 
 
@@ -134,7 +142,12 @@ def test_chromium_talks_to_our_server(
             server.url("/").replace("ws", "http", 1),
         ]
         browser.append(
-            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group, killed as one
+            )
         )
 
         def closed() -> bool:
