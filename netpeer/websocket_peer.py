@@ -70,6 +70,7 @@ from netpeer._ws.events import (
 )
 from netpeer._ws.frames import MAX_CLOSE_REASON
 from netpeer._ws.handshake import HandshakeRequest, build_bad_request, build_http_response
+from netpeer._ws.payload_pool import PayloadPool
 from netpeer._ws.url import parse_ws_url
 from netpeer.packet_peer import PacketPeer
 from netpeer.stream_peer_tcp import StreamPeerTCP
@@ -149,6 +150,7 @@ class WebSocketPeer(PacketPeer):
         "_max_queued_packets",
         "_now",
         "_outbound_buffer_size",
+        "_pool",
         "_request",
         "_requested_url",
         "_rtt",
@@ -203,6 +205,7 @@ class WebSocketPeer(PacketPeer):
         self._in_slots = 2048  # max_queued_packets when the connection started
         self._in_full = False
         self._was_string = False
+        self._pool = PayloadPool(0)  # replaced per connection, sized to its inbound budget
         # heartbeat
         self._hb_next = _INF
         self._hb_sent = -1.0
@@ -350,11 +353,13 @@ class WebSocketPeer(PacketPeer):
         self._in_budget = (1 << size.bit_length()) - 1  # Godot's ring capacity
         # fixed for this connection like the budget: a later setter call cannot stall reading
         self._in_slots = self._max_queued_packets
+        self._pool = PayloadPool(self._in_budget)
         conn = WebSocketConnection(
             client,
             max_message_size=size,
             token_bytes=self._token_bytes,
             permessage_deflate=config,
+            payload_pool=self._pool,
         )
         self._conn = conn
         return conn
@@ -822,6 +827,10 @@ class WebSocketPeer(PacketPeer):
             data = message.data
             self._was_string = message.is_text
             self._in_bytes -= len(data)
+            if isinstance(data, bytearray):  # a pooled buffer: copy out, then reuse it
+                pooled = data
+                data = bytes(pooled)
+                self._pool.give(pooled)
             if self._in_full and self._in_bytes < self._in_budget:
                 self._in_full = len(inq) >= self._in_slots
             return _OK, data

@@ -67,6 +67,7 @@ import secrets
 from collections import deque
 from collections.abc import Callable, Sequence
 from enum import IntEnum
+from typing import cast
 
 from .deflate import (
     DecompressionError,
@@ -111,6 +112,7 @@ from .handshake import (
     validate_response,
 )
 from .masking import _mask_int
+from .payload_pool import PayloadPool
 
 Buffer = bytes | bytearray | memoryview
 Writer = Callable[[Buffer], int]
@@ -146,6 +148,7 @@ _MASK_POOL = 1024  # bytes of randomness fetched at once: 256 mask keys per toke
 _COALESCE = 16384  # flush_to joins queued frames smaller than this into one write
 _VEC_MAX = 64  # frames handed to one flush_vectored write at most
 _VEC_BYTES = 1 << 20  # ... and about this many bytes
+_PARTIAL_FRAME_KEEP = 1 << 18  # an unfinished-frame buffer up to this size is kept for reuse
 
 
 def _compressed_limit(limit: int | None) -> int | None:
@@ -166,6 +169,9 @@ class WebSocketConnection:
             configuration; ``None`` (Godot) never negotiates it.
         start_open: skip the opening handshake (tests, benchmarks, pre-negotiated streams).
         deflate_params: with ``start_open``, already negotiated permessage-deflate.
+        payload_pool: where large single-frame messages get their buffers; their
+            :class:`Message` data is then a ``bytearray`` to hand back with
+            ``payload_pool.give`` once read (see ``payload_pool.py``).
     """
 
     __slots__ = (
@@ -194,6 +200,7 @@ class WebSocketConnection:
         "_queued_total",
         "_rbuf",
         "_request",
+        "_rlen",
         "_state",
         "_token_bytes",
         "_utf8",
@@ -218,16 +225,18 @@ class WebSocketConnection:
         permessage_deflate: DeflateConfig | None = None,
         start_open: bool = False,
         deflate_params: DeflateParams | None = None,
+        payload_pool: PayloadPool | None = None,
     ) -> None:
         self.client = client
         self.max_message_size = max_message_size
         self._token_bytes = token_bytes
         self._deflate_config = permessage_deflate
         self._deflate: PerMessageDeflate | None = None
-        self._parser = FrameParser(client, max_message_size)
+        self._parser = FrameParser(client, max_message_size, payload_pool=payload_pool)
         self._state = State.OPEN if start_open else State.CONNECTING
         self._events: list[Event] = []
-        self._rbuf = bytearray()
+        self._rbuf = bytearray()  # CONNECTING: bytes after the head; OPEN: an unfinished frame
+        self._rlen = 0  # OPEN: how much of _rbuf holds the unfinished frame
         # message reassembly
         self._frags: list[bytes] = []
         self._frag_size = 0
@@ -684,7 +693,7 @@ class WebSocketConnection:
             return
         rbuf = self._rbuf
         parser = self._parser
-        if not rbuf and self._fast and not parser.in_message and type(data) is bytes:
+        if not self._rlen and self._fast and not parser.in_message and type(data) is bytes:
             # Fast path: exactly one small unfragmented, uncompressed data frame (the
             # ping-pong case); anything else falls through to the general parser.
             b0 = data[0]
@@ -706,20 +715,56 @@ class WebSocketConnection:
                     self._events.append(Message(payload, b0 == 0x81))
                     return
         frames: list[Frame] = []
-        if rbuf:
-            rbuf += data
-            if len(rbuf) < parser.need:
-                return
-            consumed = parser.parse(rbuf, frames)
-            del rbuf[:consumed]
-        else:
-            consumed = parser.parse(data, frames)
-            if consumed < len(data):
-                rbuf += memoryview(data)[consumed:]
+        used = self._complete_partial_frame(data, frames) if self._rlen else 0
+        if 0 <= used < len(data):
+            rest = memoryview(data)[used:] if used else data
+            consumed = parser.parse(rest, frames)
+            left = len(rest) - consumed
+            if left and not parser.error_code:
+                if len(rbuf) < left:
+                    rbuf.extend(bytes(left - len(rbuf)))
+                rbuf[:left] = memoryview(rest)[consumed:]
+                self._rlen = left
         if frames:
             self._handle_frames(frames)
         if parser.error_code and self._state is not State.CLOSED:
             self._fail(parser.error_code, parser.error_detail)
+
+    def _complete_partial_frame(self, data: Buffer, frames: list[Frame]) -> int:
+        """Top up the frame that an earlier read left unfinished in ``_rbuf`` with just the
+        bytes it still needs, and parse it. Returns how much of ``data`` was used, or -1 if
+        all of it was and the frame is still unfinished.
+
+        ``_rbuf`` keeps its capacity between frames (its fill is ``_rlen``): shrinking and
+        regrowing a 64 KiB buffer on every read makes malloc hand pages back to the kernel
+        and fault them in again, which cost bulk receiving more than half its speed.
+        """
+        parser = self._parser
+        rbuf = self._rbuf
+        rlen = self._rlen
+        size = len(data)
+        used = 0
+        while True:
+            need = parser.need
+            if len(rbuf) < need:
+                rbuf.extend(bytes(need - len(rbuf)))
+            take = min(need - rlen, size - used)
+            if take > 0:
+                rbuf[rlen : rlen + take] = memoryview(data)[used : used + take]
+                rlen += take
+                used += take
+            if rlen < need:
+                self._rlen = rlen
+                return -1
+            consumed = parser.parse(memoryview(rbuf)[:rlen], frames)
+            if consumed >= rlen or parser.error_code:
+                self._rlen = 0
+                if len(rbuf) > _PARTIAL_FRAME_KEEP:
+                    self._rbuf = bytearray()
+                return used
+            if consumed:
+                rbuf[: rlen - consumed] = rbuf[consumed:rlen]
+                rlen -= consumed
 
     def receive_eof(self) -> None:
         """The transport ended (peer closed or connection lost)."""
@@ -758,18 +803,21 @@ class WebSocketConnection:
                         self._fail(1007, "invalid UTF-8 in a text message")
                         return
                 events.append(Message(payload, True))
-            elif opcode < 8:
-                if not self._data_fragment(opcode, fin, rsv1, payload):
-                    return
-            elif opcode == 9:
-                if self._state is State.OPEN:
-                    self._answer_ping(payload)
-                events.append(Ping(payload))
-            elif opcode == 10:
-                events.append(Pong(payload))
             else:
-                self._close_frame(payload)
-                return
+                # only the whole text/binary messages above may come from the payload pool
+                chunk = cast(bytes, payload)
+                if opcode < 8:
+                    if not self._data_fragment(opcode, fin, rsv1, chunk):
+                        return
+                elif opcode == 9:
+                    if self._state is State.OPEN:
+                        self._answer_ping(chunk)
+                    events.append(Ping(chunk))
+                elif opcode == 10:
+                    events.append(Pong(chunk))
+                else:
+                    self._close_frame(chunk)
+                    return
 
     def _answer_ping(self, payload: bytes) -> None:
         """Queue the automatic pong or, while PONG_QUEUE_LIMIT unsent bytes wait, remember only

@@ -49,9 +49,10 @@ class HandshakeFailed:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A complete data message (reassembled, decompressed, UTF-8 checked when text)."""
+    """A complete data message (reassembled, decompressed, UTF-8 checked when text); ``data``
+    is a ``bytearray`` from the connection's payload pool, if it has one, for large messages."""
 
-    data: bytes
+    data: bytes | bytearray
     is_text: bool
 
 

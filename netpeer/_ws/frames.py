@@ -19,10 +19,12 @@ import struct
 from enum import IntEnum
 
 from .masking import _mask_int, apply_mask, mask_into
+from .payload_pool import POOL_MIN, PayloadPool
 
 Buffer = bytes | bytearray | memoryview
-Frame = tuple[int, bool, bool, bytes]
-"""``(opcode, fin, rsv1, payload)`` as produced by :class:`FrameParser`."""
+Frame = tuple[int, bool, bool, bytes | bytearray]
+"""``(opcode, fin, rsv1, payload)`` as produced by :class:`FrameParser`; the payload is a
+``bytearray`` from the parser's :class:`PayloadPool` for a large single-frame message."""
 
 
 class Opcode(IntEnum):
@@ -139,6 +141,7 @@ class FrameParser:
         "_max_message",
         "_msg_compressed",
         "_msg_size",
+        "_pool",
         "_rsv_mask",
         "closed",
         "error_code",
@@ -154,8 +157,10 @@ class FrameParser:
         *,
         rsv1_allowed: bool = False,
         max_compressed_size: int | None = None,
+        payload_pool: PayloadPool | None = None,
     ) -> None:
         self._expect_mask = 0 if client else 0x80
+        self._pool = payload_pool
         self._max_message = max_message_size
         self._max_compressed = max_compressed_size
         self._rsv_mask = 0x30 if rsv1_allowed else 0x70
@@ -185,6 +190,7 @@ class FrameParser:
         if self.error_code or self.closed:
             return end
         mv = memoryview(buf)
+        pool = self._pool
         pos = 0
         try:
             while True:
@@ -273,14 +279,24 @@ class FrameParser:
                         self.need = stop - pos
                         return pos
                     key = mv[start - 4 : start].tobytes()
-                    payload = apply_mask(mv[start:stop], key)
+                    # a whole text/binary message (control frames are at most 125 bytes)
+                    payload: bytes | bytearray
+                    if pool is not None and length >= POOL_MIN and fin and not rsv1 and opcode:
+                        payload = pool.take(length)
+                        mask_into(payload, 0, mv[start:stop], key)
+                    else:
+                        payload = apply_mask(mv[start:stop], key)
                 else:
                     start = pos + header
                     stop = start + length
                     if stop > end:
                         self.need = stop - pos
                         return pos
-                    payload = mv[start:stop].tobytes()
+                    if pool is not None and length >= POOL_MIN and fin and not rsv1 and opcode:
+                        payload = pool.take(length)
+                        payload[:] = mv[start:stop]
+                    else:
+                        payload = mv[start:stop].tobytes()
                 pos = stop
                 if opcode < 8:
                     if fin:

@@ -86,3 +86,29 @@ def test_max_queued_packets_lowered_while_open_does_not_stall(value: int, harnes
     harness.wait(lambda: client.get_ready_state() == CLOSED, "the close reaches the client")
     assert (client.get_close_code(), client.get_close_reason()) == (1000, "done")
     assert client.put_packet(b"late") == Error.FAILED
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["ws", "wss"])
+def test_large_messages_come_out_as_bytes_from_reused_buffers(tls: bool) -> None:
+    """Large messages are unmasked into pooled buffers (payload_pool.py); get_packet still
+    returns exact ``bytes``, and the pool keeps at most the inbound budget."""
+    budget = (1 << 19) - 1
+    limits = {"inbound_buffer_size": budget, "outbound_buffer_size": budget}
+    h = Harness(tls=tls, **limits)
+    try:
+        client, server = h.pair(**limits)
+        for burst in range(3):
+            sent = [bytes([burst * 16 + i]) * (65536 - i * 4096) for i in range(6)]
+            for i, data in enumerate(sent):
+                mode = WebSocketPeer.WRITE_MODE_TEXT if i == 2 else WebSocketPeer.WRITE_MODE_BINARY
+                assert client.send(data, mode) == Error.OK
+                assert server.send(data, mode) == Error.OK
+            for peer in (server, client):
+                h.wait(lambda p=peer: p.get_available_packet_count() == 6, "a burst")
+                for i, data in enumerate(sent):
+                    got = peer.get_packet()
+                    assert type(got) is bytes and got == data
+                    assert peer.was_string_packet() == (i == 2)
+                assert 0 < peer._pool.kept_bytes() <= budget
+    finally:
+        h.close()

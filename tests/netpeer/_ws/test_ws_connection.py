@@ -29,6 +29,7 @@ from netpeer._ws.events import (
     RequestReceived,
 )
 from netpeer._ws.frames import serialize_frame
+from netpeer._ws.payload_pool import PayloadPool
 
 ZERO_MASK = b"\x00\x00\x00\x00"
 
@@ -576,6 +577,33 @@ def test_split_feed_invariance(cuts):
     assert feed_split(STREAM, cuts) == EXPECTED
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(STREAM)), max_size=12))
+@example(list(range(0, len(STREAM), 4096)))
+def test_split_feed_invariance_with_a_payload_pool(cuts):
+    assert feed_split(STREAM, cuts, payload_pool=PayloadPool(1 << 20)) == EXPECTED
+
+
+def test_unfinished_frame_buffer_is_reused_not_regrown():
+    s = server(max_message_size=None)
+    stream = b"".join(masked(2, bytes([i]) * 65536) for i in range(8))
+    buffers = set()
+    for i in range(0, len(stream), 100_000):  # every frame straddles two reads
+        s.receive_data(stream[i : i + 100_000])
+        buffers.add(id(s._rbuf))
+    assert [e.data for e in s.events_received()] == [bytes([i]) * 65536 for i in range(8)]
+    assert len(buffers) == 1 and s._rlen == 0 and len(s._rbuf) >= 65536
+
+
+def test_unfinished_frame_buffer_over_the_keep_size_is_released():
+    s = server(max_message_size=None)
+    frame = masked(2, b"L" * 300_000)
+    s.receive_data(frame[:1000])
+    s.receive_data(frame[1000:])
+    assert s.events_received() == [Message(b"L" * 300_000, False)]
+    assert s._rlen == 0 and len(s._rbuf) == 0
+
+
 def test_byte_by_byte_feed():
     s = server(max_message_size=None)
     prefix = STREAM[:400]
@@ -630,10 +658,11 @@ def test_bounded_memory_on_huge_length_claims():
     chunk = masked(2, b"q" * 65535)
     for i in range(0, len(chunk) - 1, 4096):  # arrives slowly: buffered at most one frame
         s2.receive_data(chunk[i : min(i + 4096, len(chunk) - 1)])
-        assert len(s2._rbuf) < len(chunk)
+        assert s2._rlen == min(i + 4096, len(chunk) - 1)
+        assert len(s2._rbuf) <= len(chunk)
     s2.receive_data(chunk[-1:])
     assert s2.events_received() == [Message(b"q" * 65535, False)]
-    assert len(s2._rbuf) == 0
+    assert s2._rlen == 0 and len(s2._rbuf) <= len(chunk)
 
 
 def test_fast_path_respects_limit_fragments_and_text():
