@@ -174,3 +174,31 @@ def test_frame_paced_server_speaks_the_protocol_and_shuts_down():
         assert proc.returncode == 0
     finally:
         _stop(proc)
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "pattern"),
+    [
+        ("bulk_vs_sendall.py", ["--messages", "300", "--rounds", "1"], r"ratio \d+\.\d\d"),
+        *[
+            (
+                "bulk_receive.py",
+                ["--side", side, "--seconds", SECONDS, "--rounds", "1"],
+                side + r" get_packet +\d+ MB/s +\d+\.\d\d page faults per message",
+            )
+            for side in ("server", "client")
+        ],
+    ],
+)
+def test_bench_scripts_run(script: str, args: list[str], pattern: str) -> None:
+    """The stand-alone bench/ scripts run to the end and print their figures."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(pattern, done.stdout), done.stdout
