@@ -756,15 +756,13 @@ class WebSocketConnection:
             if rlen < need:
                 self._rlen = rlen
                 return -1
-            consumed = parser.parse(memoryview(rbuf)[:rlen], frames)
-            if consumed >= rlen or parser.error_code:
+            # Given exactly ``need`` bytes, the parser takes them all (one frame, or an error)
+            # or none: then the header was incomplete, and ``need`` is now the whole frame.
+            if parser.parse(memoryview(rbuf)[:rlen], frames) or parser.error_code:
                 self._rlen = 0
                 if len(rbuf) > _PARTIAL_FRAME_KEEP:
                     self._rbuf = bytearray()
                 return used
-            if consumed:
-                rbuf[: rlen - consumed] = rbuf[consumed:rlen]
-                rlen -= consumed
 
     def receive_eof(self) -> None:
         """The transport ended (peer closed or connection lost)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from itertools import pairwise
 
 import pytest
 from hypothesis import example, given, settings
@@ -595,6 +596,19 @@ def test_unfinished_frame_buffer_is_reused_not_regrown():
     assert len(buffers) == 1 and s._rlen == 0 and len(s._rbuf) >= 65536
 
 
+@pytest.mark.parametrize("is_client", [True, False])
+def test_a_read_that_looks_like_a_small_frame_still_finishes_the_unfinished_one(is_client):
+    """The rest of a frame may itself look like a whole small frame: the ping-pong fast path
+    must not take it for one while a frame is unfinished."""
+    tail = b"\x82\x02hi" if is_client else b"\x82\x82" + ZERO_MASK + b"hi"
+    payload = b"p" * 20 + tail
+    frame = unmasked(2, payload) if is_client else masked(2, payload)
+    conn = client() if is_client else server()
+    conn.receive_data(frame[: -len(tail)])
+    conn.receive_data(frame[-len(tail) :])
+    assert conn.events_received() == [Message(payload, False)]
+
+
 def test_unfinished_frame_buffer_over_the_keep_size_is_released():
     s = server(max_message_size=None)
     frame = masked(2, b"L" * 300_000)
@@ -633,6 +647,46 @@ def test_arbitrary_bytes_never_raise(data, is_client, deflate):
     if isinstance(events[-1], ConnectionFailed):
         assert events[-1].code in (1002, 1007, 1009)
         assert conn.close_code == events[-1].code
+
+
+def _frame_soup() -> st.SearchStrategy[bytes]:
+    """Valid and broken frames of every size class, glued together."""
+    frame = st.builds(
+        lambda opcode, payload, fin, masked, junk: (
+            serialize_frame(
+                opcode, payload, fin=fin, mask_key=b"\x01\x02\x03\x04" if masked else None
+            )
+            + junk
+        ),
+        st.sampled_from([0, 1, 2, 3, 8, 9, 10]),
+        st.sampled_from(
+            [b"", b"ok", "é€".encode(), b"\xff", b"z" * 200, b"w" * 5000, b"v" * 70000]
+        ),
+        st.booleans(),
+        st.booleans(),
+        st.sampled_from([b"", b"", b"", b"\x00", b"\x82\xff"]),
+    )
+    return st.lists(frame, max_size=5).map(b"".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _frame_soup(), st.lists(st.integers(min_value=0, max_value=80_000), max_size=8), st.booleans()
+)
+def test_any_frames_split_anywhere_give_the_same_events(stream, cuts, is_client):
+    """The unfinished-frame buffer and the payload pool change nothing a split can see."""
+
+    def feed(pieces: list[bytes], pool: PayloadPool | None) -> tuple[list, bytes]:
+        conn = WebSocketConnection(
+            is_client, start_open=True, token_bytes=zeros, max_message_size=70000, payload_pool=pool
+        )
+        for piece in pieces:
+            conn.receive_data(piece)
+        return conn.events_received(), conn.data_to_send()
+
+    bounds = [0, *sorted({c for c in cuts if c < len(stream)}), len(stream)]
+    pieces = [stream[a:b] for a, b in pairwise(bounds)]
+    assert feed(pieces, PayloadPool(1 << 20)) == feed([stream], None)
 
 
 @settings(max_examples=200, deadline=None)
