@@ -69,6 +69,34 @@ def test_handshake_and_data(material, host: str) -> None:
     assert server.read(5) == b""
 
 
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        [16384, 16384, 16384],  # whole records: handed out without a copy
+        [100, 16284, 30000, 1, 50000, 7],  # inside records, across them, past the end
+        [0, 1 << 20],
+        [16383, 2, 16383, 40000],
+        [1] * 64 + [4] * 64 + [16064, 1, 16384],  # small reads (StreamPeer get_u8, get_32)
+    ],
+)
+def test_reads_of_any_size_across_records(material, sizes: list[int]) -> None:
+    client, server = _pair(material)
+    _shuttle(client, server)
+    payload = os.urandom(60_000)  # four TLS records
+    client.write(payload)
+    server.receive_data(client.data_to_send())
+    got = b""
+    for size in sizes:
+        before = server.available()
+        chunk = server.read(size)
+        assert type(chunk) is bytes and len(chunk) == min(size, before)
+        assert server.available() == before - len(chunk)
+        got += chunk
+    assert got == payload[: len(got)]
+    got += server.read(1 << 20)
+    assert got == payload and server.available() == 0
+
+
 def test_split_feed_one_byte_at_a_time(material) -> None:
     client, server = _pair(material)
     for _ in range(10):
