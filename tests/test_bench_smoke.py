@@ -183,10 +183,14 @@ def test_frame_paced_server_speaks_the_protocol_and_shuts_down():
         *[
             (
                 "bulk_receive.py",
-                ["--side", side, "--seconds", SECONDS, "--rounds", "1"],
-                side + r" get_packet +\d+ MB/s +\d+\.\d\d page faults per message",
+                ["--side", side, *tls, "--seconds", SECONDS, "--rounds", "1"],
+                rf"{scheme} {side} get_packet +\d+ MB/s +\d+\.\d\d page faults per message",
             )
-            for side in ("server", "client")
+            for side, tls, scheme in [
+                ("server", [], "ws"),
+                ("client", [], "ws"),
+                ("client", ["--tls"], "wss"),
+            ]
         ],
     ],
 )
@@ -202,3 +206,4 @@ def test_bench_scripts_run(script: str, args: list[str], pattern: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert re.search(pattern, done.stdout), done.stdout
+    assert "ERROR" not in done.stderr, done.stderr
