@@ -721,9 +721,7 @@ class WebSocketConnection:
             consumed = parser.parse(rest, frames)
             left = len(rest) - consumed
             if left and not parser.error_code:
-                if len(rbuf) < left:
-                    rbuf.extend(bytes(left - len(rbuf)))
-                rbuf[:left] = memoryview(rest)[consumed:]
+                rbuf[:left] = memoryview(rest)[consumed:]  # grows rbuf only if it is shorter
                 self._rlen = left
         if frames:
             self._handle_frames(frames)
